@@ -1,0 +1,11 @@
+from odoo import fields, models
+
+
+class ProductTemplate(models.Model):
+    _inherit = "product.template"
+
+    floor_price = fields.Float(
+        digits="Product Price",
+        tracking=True,
+        help="Lowest unit price a contract may carry without approval (contract review).",
+    )

@@ -1,0 +1,180 @@
+# shellcheck shell=bash
+# Shared setup for scripts/run.sh and scripts/test.sh: sourced, never run.
+# Everything here is idempotent and quick when already done, so both commands
+# can call it on every run, on a fresh machine as on a warm one.
+set -euo pipefail
+
+WSV_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+WSV_HOME=${WSV_HOME:-$HOME/.cache/wsv_crm}
+WSV_VENV=${WSV_VENV:-$WSV_HOME/venv}
+WSV_PYTHON=${WSV_PYTHON:-python3.11}
+WSV_ADDONS="wsv_crm_customer,wsv_contract,wsv_fulfillment,wsv_einvoice,wsv_sap_bridge"
+mkdir -p "$WSV_HOME"
+
+say() { printf '\033[1m[wsv]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31m[wsv] %s\033[0m\n' "$*" >&2; exit 2; }
+
+# --- Odoo 18.0 source -------------------------------------------------------
+find_odoo() {
+    local d
+    for d in "${ODOO_PATH:-}" /opt/odoo18 /opt/odoo; do
+        if [ -n "$d" ] && [ -f "$d/odoo/release.py" ]; then
+            grep -q "version_info = (18, 0" "$d/odoo/release.py" \
+                || die "ODOO_PATH=$d is not Odoo 18.0 (see odoo/release.py)."
+            ODOO_PATH=$(cd "$d" && pwd)
+            export ODOO_PATH
+            return 0
+        fi
+    done
+    die "Odoo 18.0 source not found. Check out Odoo 18.0 (for example to /opt/odoo18, the
+default place) and/or set ODOO_PATH to the folder that holds odoo-bin and odoo/release.py.
+See README.md, section 'Odoo'."
+}
+
+# --- Python virtualenv --------------------------------------------------------
+# Rebuilt incrementally when Odoo's or our requirements change (hash stamp).
+ensure_venv() {
+    find_odoo
+    command -v "$WSV_PYTHON" >/dev/null || die "$WSV_PYTHON not found: Odoo 18.0 wants Python 3.10-3.12."
+    local want
+    want=$( (cat "$ODOO_PATH/requirements.txt" "$WSV_ROOT/requirements.txt"; echo "$ODOO_PATH") | sha1sum | cut -c1-16)
+    if [ ! -x "$WSV_VENV/bin/python" ]; then
+        say "creating virtualenv $WSV_VENV"
+        "$WSV_PYTHON" -m venv "$WSV_VENV"
+    fi
+    if [ "$(cat "$WSV_VENV/.wsv-stamp" 2>/dev/null)" != "$want" ]; then
+        say "installing Python requirements (Odoo's and ours) into $WSV_VENV"
+        local tmp
+        tmp=$(mktemp -d)
+        # Odoo pins old setuptools-era sdists; python-ldap needs system LDAP headers and
+        # is only for the auth_ldap addon, which we do not use.
+        echo "setuptools<70" >"$tmp/constraint.txt"
+        grep -v '^python-ldap' "$ODOO_PATH/requirements.txt" >"$tmp/odoo-req.txt"
+        PIP_CONSTRAINT="$tmp/constraint.txt" pip_install -r "$tmp/odoo-req.txt"
+        # compat mode: the default editable finder is shadowed by the odoo/addons
+        # namespace that the OCA addon wheels create.
+        pip_install --no-deps -e "$ODOO_PATH" --config-settings editable_mode=compat
+        PIP_CONSTRAINT="$tmp/constraint.txt" pip_install -r "$WSV_ROOT/requirements.txt"
+        rm -rf "$tmp"
+        echo "$want" >"$WSV_VENV/.wsv-stamp"
+    fi
+    export PATH="$WSV_VENV/bin:$PATH"
+}
+
+# Lint tools in a virtualenv of their own: their pins (polib, pylint) clash with Odoo's.
+ensure_lint_venv() {
+    local venv=$WSV_HOME/lint-venv want
+    want=$(sha1sum <"$WSV_ROOT/requirements-lint.txt" | cut -c1-16)
+    [ -x "$venv/bin/python" ] || "$WSV_PYTHON" -m venv "$venv"
+    if [ "$(cat "$venv/.wsv-stamp" 2>/dev/null)" != "$want" ]; then
+        say "installing lint tools into $venv"
+        "$venv/bin/pip" install -q -r "$WSV_ROOT/requirements-lint.txt" 2>&1 | { grep -v "is neither a file nor a directory" || true; }
+        echo "$want" >"$venv/.wsv-stamp"
+    fi
+    LINT_BIN=$venv/bin
+}
+
+# --- PostgreSQL ----------------------------------------------------------------
+# PGHOST/PGPORT/PGUSER/PGPASSWORD win when set; otherwise the local cluster is
+# started and a role for Odoo is created (Odoo refuses to run as 'postgres').
+ensure_postgres() {
+    if [ -z "${PGHOST:-}" ]; then
+        if ! command -v pg_ctlcluster >/dev/null; then
+            [ "$(id -u)" = 0 ] || die "PostgreSQL is not installed; install it or set PGHOST/PGUSER/PGPASSWORD."
+            say "installing PostgreSQL"
+            DEBIAN_FRONTEND=noninteractive apt-get update -qq
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql postgresql-contrib >/dev/null
+        fi
+        local ver
+        ver=$(pg_lsclusters -h | awk 'NR==1 {print $1}')
+        [ -n "$ver" ] || die "no PostgreSQL cluster found (pg_lsclusters); create one or set PGHOST."
+        if ! pg_lsclusters -h | awk 'NR==1 {print $4}' | grep -q online; then
+            say "starting PostgreSQL $ver"
+            pg_ctlcluster --skip-systemctl-redirect "$ver" main start
+        fi
+        export PGHOST=localhost PGPORT=${PGPORT:-$(pg_lsclusters -h | awk 'NR==1 {print $3}')}
+        export PGUSER=${PGUSER:-wsv} PGPASSWORD=${PGPASSWORD:-wsv}
+        if ! psql -d postgres -Atc 'select 1' >/dev/null 2>&1; then
+            say "creating PostgreSQL role $PGUSER"
+            local sql="CREATE ROLE \"$PGUSER\" LOGIN CREATEDB PASSWORD '$PGPASSWORD'"
+            [ "$(id -u)" = 0 ] || die "cannot create role $PGUSER without root; create it or set PGUSER/PGPASSWORD."
+            # as the postgres superuser over the local socket, not with our PG* settings
+            runuser -u postgres -- env -u PGHOST -u PGUSER -u PGPASSWORD -u PGPORT \
+                psql -q -v ON_ERROR_STOP=1 -p "$PGPORT" -c "$sql" \
+                || die "could not create role $PGUSER; create it or set PGUSER/PGPASSWORD."
+        fi
+    fi
+    export PGUSER=${PGUSER:-$(id -un)}
+    [ "$PGUSER" != postgres ] || die "Odoo refuses to run as the 'postgres' role: set PGUSER to another role."
+    psql -d postgres -Atc 'select 1' >/dev/null || die "cannot reach PostgreSQL at ${PGHOST:-local socket} as $PGUSER."
+}
+
+# --- Odoo configuration ------------------------------------------------------------
+# config/odoo.conf.template with the machine's paths and credentials filled in.
+write_odoo_conf() {
+    local conf=$1 db=$2 port=${3:-8069}
+    sed -e "s#@ODOO_PATH@#$ODOO_PATH#g" -e "s#@WSV_ROOT@#$WSV_ROOT#g" \
+        -e "s#@DATA_DIR@#$WSV_HOME/data#g" -e "s#@DB_NAME@#$db#g" -e "s#@HTTP_PORT@#$port#g" \
+        -e "s#@DB_HOST@#${PGHOST:-False}#g" -e "s#@DB_PORT@#${PGPORT:-False}#g" \
+        -e "s#@DB_USER@#$PGUSER#g" -e "s#@DB_PASSWORD@#${PGPASSWORD:-False}#g" \
+        "$WSV_ROOT/config/odoo.conf.template" >"$conf"
+}
+
+# pip, minus the warnings about this machine's optional local indexes
+pip_install() {
+    "$WSV_VENV/bin/pip" install -q "$@" 2>&1 | { grep -v "is neither a file nor a directory" || true; }
+    return "${PIPESTATUS[0]}"
+}
+
+odoo_bin() { "$WSV_VENV/bin/python" "$ODOO_PATH/odoo-bin" "$@"; }
+db_exists() { [ "$(psql -d postgres -Atc "select 1 from pg_database where datname='$1'")" = 1 ]; }
+
+# Hash of what a database built from our addons depends on.
+addons_hash() {
+    (cd "$WSV_ROOT" && find addons requirements.txt config -type f ! -name '*.pyc' -print0 \
+        | sort -z | xargs -0 sha1sum; echo "$ODOO_PATH") | sha1sum | cut -c1-12
+}
+
+free_port() { "$WSV_VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# Headless Chromium for the web-client tests (HttpCase.browser_js).
+ensure_chromium() {
+    command -v chromium >/dev/null || command -v google-chrome >/dev/null && return 0
+    [ "$(id -u)" = 0 ] || die "Chromium is needed for the web-client tests: install the 'chromium' package."
+    say "installing Chromium for the web-client tests"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+}
+
+# The addons ours depend on that are not ours: what a test template preinstalls.
+external_depends() {
+    "$WSV_VENV/bin/python" - "$WSV_ROOT/addons" <<'PY'
+import ast, pathlib, sys
+deps = set()
+for manifest in pathlib.Path(sys.argv[1]).glob("*/__manifest__.py"):
+    deps.update(ast.literal_eval(manifest.read_text())["depends"])
+print(",".join(sorted(d for d in deps if not d.startswith("wsv_"))))
+PY
+}
+
+# A copy of a database with its filestore (Odoo never rewrites a stored file, so
+# hard links are a safe and quick copy).
+copy_db() {
+    local src=$1 dst=$2
+    dropdb --if-exists --force "$dst"
+    createdb -T "$src" "$dst"
+    rm -rf "$WSV_HOME/data/filestore/$dst"
+    if [ -d "$WSV_HOME/data/filestore/$src" ]; then
+        mkdir -p "$WSV_HOME/data/filestore"
+        cp -al "$WSV_HOME/data/filestore/$src" "$WSV_HOME/data/filestore/$dst"
+    fi
+}
+
+# The local simulators of the outside systems (simulators/), in the background
+# for as long as the calling script runs.
+start_simulators() {
+    [ -f "$WSV_ROOT/simulators/__main__.py" ] || return 0
+    (cd "$WSV_ROOT" && exec "$WSV_VENV/bin/python" -m simulators) &
+    SIMULATORS_PID=$!
+    trap 'kill "$SIMULATORS_PID" 2>/dev/null || true' EXIT
+}

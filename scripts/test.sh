@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Every test of WSV CRM, on a fresh machine as on a warm one:
+#   1. lint: ruff (check and format) and pylint-odoo with the OCA mandatory checks;
+#   2. plain pytest for the rule modules (tests/unit, no database);
+#   3. the Odoo tests of the five addons, installed on a fresh test database copied from
+#      a template that holds their dependencies (cached on a hash of the dependencies
+#      and requirements, so a warm run starts in seconds);
+#   4. integration tests (tests/integration) against a live server on that database.
+# Fails on any failed test, any skipped Odoo test and any ERROR line in Odoo's log,
+# and ends with a line "N passed, N failed".
+source "$(dirname "$0")/env.sh"
+ensure_venv
+ensure_postgres
+ensure_chromium
+ensure_lint_venv
+
+OUT=$WSV_HOME/test-run
+rm -rf "$OUT" && mkdir -p "$OUT"
+PASSED=0
+FAILED=0
+count() { PASSED=$((PASSED + $1)); FAILED=$((FAILED + $2)); }
+# junit counts: "passed failed"
+junit_counts() {
+    "$WSV_VENV/bin/python" - "$1" <<'PY'
+import sys, xml.etree.ElementTree as ET
+try:
+    root = ET.parse(sys.argv[1]).getroot()
+except (OSError, ET.ParseError):
+    print(0, 1); sys.exit()
+suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
+total = sum(int(s.get("tests", 0)) for s in suites)
+bad = sum(int(s.get(k, 0)) for s in suites for k in ("failures", "errors", "skipped"))
+print(total - bad, bad)
+PY
+}
+check() {  # check NAME COMMAND...: one lint check, counted as one test
+    local name=$1; shift
+    if "$@" >"$OUT/$name.log" 2>&1; then
+        count 1 0; say "$name: ok"
+    else
+        count 0 1; say "$name: FAILED"; cat "$OUT/$name.log"
+    fi
+}
+cd "$WSV_ROOT"
+
+# 1. lint
+mapfile -t PY_DIRS < <(ls -d addons scripts tests simulators 2>/dev/null)
+check ruff-check "$LINT_BIN/ruff" check --no-fix "${PY_DIRS[@]}"
+check ruff-format "$LINT_BIN/ruff" format --check "${PY_DIRS[@]}"
+check pylint-odoo "$LINT_BIN/pylint" --rcfile=.pylintrc-mandatory addons/wsv_*
+check oca-checks-module "$LINT_BIN/oca-checks-odoo-module" addons/wsv_*/__manifest__.py
+check oca-checks-po "$LINT_BIN/oca-checks-po" addons/wsv_*/i18n/*.po
+
+# 2. plain pytest
+say "pytest: rule modules"
+pytest -q -p no:cacheprovider -p no:odoo tests/unit --junitxml="$OUT/unit.xml" || true
+read -r p f < <(junit_counts "$OUT/unit.xml"); count "$p" "$f"
+
+# 3. Odoo tests
+DEPS=$(external_depends)
+TPL=wsv_tpl_$( (echo "$DEPS"; cat requirements.txt scripts/odoo_db.py config/odoo.conf.template "$ODOO_PATH/requirements.txt"; echo "$ODOO_PATH") | sha1sum | cut -c1-10)
+CONF=$WSV_HOME/odoo-test.conf
+PORT=$(free_port)
+write_odoo_conf "$CONF" wsv_test "$PORT"
+sed -i 's/^dbfilter.*/dbfilter =/' "$CONF"
+if ! db_exists "$TPL"; then
+    say "building test template $TPL: $DEPS (once per change of dependencies)"
+    for old in $(psql -d postgres -Atc "select datname from pg_database where datname like 'wsv_tpl_%'"); do
+        dropdb "$old" && rm -rf "$WSV_HOME/data/filestore/$old"
+    done
+    "$WSV_VENV/bin/python" scripts/odoo_db.py -c "$CONF" "$TPL.tmp"
+    odoo_bin -c "$CONF" -d "$TPL.tmp" -i "$DEPS" --stop-after-init --log-level=warn
+    psql -d postgres -qc "ALTER DATABASE \"$TPL.tmp\" RENAME TO \"$TPL\""
+    mv "$WSV_HOME/data/filestore/$TPL.tmp" "$WSV_HOME/data/filestore/$TPL"
+fi
+say "Odoo tests on a fresh copy of $TPL"
+copy_db "$TPL" wsv_test
+TAGS=$(echo "$WSV_ADDONS" | sed 's/\([a-z_]*\)/\/\1/g')
+odoo_bin -c "$CONF" -d wsv_test -i "$WSV_ADDONS" --test-enable --test-tags "$TAGS" \
+    --stop-after-init --log-level=test --http-port="$PORT" >"$OUT/odoo.log" 2>&1 || true
+grep -E "^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) " "$OUT/odoo.log" >"$OUT/odoo-errors.log" || true
+SUMMARY=$(grep -oE "[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests when loading database" "$OUT/odoo.log" | tail -n 1)
+SKIPPED=$(grep -cE "odoo\.addons\.wsv_[a-z_.]+: skipped " "$OUT/odoo.log" || true)
+if [ -z "$SUMMARY" ]; then
+    say "Odoo tests did not run to the end: last lines of the log"; tail -n 60 "$OUT/odoo.log"
+    count 0 1
+else
+    read -r of oe ot < <(echo "$SUMMARY" | sed -E 's/([0-9]+) failed, ([0-9]+) error\(s\) of ([0-9]+) tests.*/\1 \2 \3/')
+    count $((ot - of - oe - SKIPPED)) $((of + oe + SKIPPED))
+    say "Odoo: $SUMMARY; $SKIPPED skipped"
+    [ "$SKIPPED" = 0 ] || grep -E "odoo\.addons\.wsv_[a-z_.]+: skipped " "$OUT/odoo.log"
+    [ "$ot" -gt 0 ] || count 0 1
+fi
+if [ -s "$OUT/odoo-errors.log" ]; then
+    say "ERROR lines in Odoo's log (each counts as a failure):"
+    cat "$OUT/odoo-errors.log"
+    count 0 "$(wc -l <"$OUT/odoo-errors.log")"
+fi
+
+# every term of the installed addons has its zh_CN translation
+check i18n-zh_CN "$WSV_VENV/bin/python" scripts/i18n_check.py -c "$CONF" -d wsv_test ${WSV_ADDONS//,/ }
+
+# 4. integration tests against a live server on the test database
+if [ -d tests/integration ]; then
+    say "integration tests against a live server"
+    start_simulators
+    "$WSV_VENV/bin/python" "$ODOO_PATH/odoo-bin" -c "$CONF" -d wsv_test --http-port="$PORT" \
+        --log-level=warn >"$OUT/server.log" 2>&1 &
+    SERVER_PID=$!
+    for _ in $(seq 120); do
+        curl -sf -o /dev/null "http://127.0.0.1:$PORT/web/login" && break
+        sleep 0.5
+    done
+    WSV_URL="http://127.0.0.1:$PORT" WSV_DB=wsv_test pytest -q -p no:cacheprovider -p no:odoo tests/integration \
+        --junitxml="$OUT/integration.xml" || true
+    kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null || true
+    read -r p f < <(junit_counts "$OUT/integration.xml"); count "$p" "$f"
+fi
+
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" = 0 ]

@@ -1,0 +1,16 @@
+"""Make the WSV addons importable as odoo.addons.<name> for plain pytest.
+
+The rule modules (addons/*/lib) use no ORM and need no database; importing them through
+their addon only defines the addon's model classes.
+"""
+
+import pathlib
+
+try:
+    import odoo.addons
+except ImportError as exc:  # pragma: no cover - the test command checks Odoo first
+    raise SystemExit("Odoo is not importable: run the tests through scripts/test.sh") from exc
+
+ADDONS = pathlib.Path(__file__).resolve().parent.parent / "addons"
+if str(ADDONS) not in odoo.addons.__path__:
+    odoo.addons.__path__.append(str(ADDONS))
