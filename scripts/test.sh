@@ -78,7 +78,9 @@ copy_db "$TPL" wsv_test
 TAGS=$(echo "$WSV_ADDONS" | sed 's/\([a-z_]*\)/\/\1/g')
 odoo_bin -c "$CONF" -d wsv_test -i "$WSV_ADDONS" --test-enable --test-tags "$TAGS" \
     --stop-after-init --log-level=test --http-port="$PORT" >"$OUT/odoo.log" 2>&1 || true
-grep -E "^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) " "$OUT/odoo.log" >"$OUT/odoo-errors.log" || true
+# ERROR lines, and the warnings that hide a broken install (demo data that failed to load)
+grep -E "^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) |^[0-9-]+ [0-9:,]+ [0-9]+ WARNING .*(failed to install|odoo\.addons\.wsv_)" \
+    "$OUT/odoo.log" >"$OUT/odoo-errors.log" || true
 SUMMARY=$(grep -oE "[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests when loading database" "$OUT/odoo.log" | tail -n 1)
 SKIPPED=$(grep -cE "odoo\.addons\.wsv_[a-z_.]+: skipped " "$OUT/odoo.log" || true)
 if [ -z "$SUMMARY" ]; then
@@ -92,7 +94,7 @@ else
     [ "$ot" -gt 0 ] || count 0 1
 fi
 if [ -s "$OUT/odoo-errors.log" ]; then
-    say "ERROR lines in Odoo's log (each counts as a failure):"
+    say "ERROR lines (and install warnings) in Odoo's log, each a failure:"
     cat "$OUT/odoo-errors.log"
     count 0 "$(wc -l <"$OUT/odoo-errors.log")"
 fi

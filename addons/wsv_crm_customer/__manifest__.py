@@ -8,7 +8,7 @@
     "license": "LGPL-3",
     "application": True,
     "depends": ["crm", "contacts", "sales_team", "mail"],
-    "external_dependencies": {"python": ["stdnum"]},
+    "external_dependencies": {"python": ["python-stdnum"]},
     "data": [
         "security/security.xml",
         "views/wsv_menus.xml",

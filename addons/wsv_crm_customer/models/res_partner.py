@@ -23,6 +23,17 @@ class ResPartner(models.Model):
         "(some codes from the early pilots): kept, but flagged for someone to confirm.",
     )
 
+    team_id = fields.Many2one(
+        "crm.team",
+        string="Sales Team",
+        compute="_compute_team_id",
+        store=True,
+        readonly=False,
+        index=True,
+        tracking=True,
+        help="The team of the owner; managers see their teams' customers.",
+    )
+
     def init(self):
         # Race-safe backstop for _check_credit_code: two companies never share a code.
         self.env.cr.execute(
@@ -32,6 +43,11 @@ class ResPartner(models.Model):
                 "WHERE credit_code IS NOT NULL AND is_company AND parent_id IS NULL"
             )
         )
+
+    @api.depends("user_id")
+    def _compute_team_id(self):
+        for partner in self.filtered("user_id"):
+            partner.team_id = partner.user_id.sale_team_id or partner.team_id
 
     @api.model_create_multi
     def create(self, vals_list):
