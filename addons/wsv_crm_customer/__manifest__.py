@@ -11,7 +11,11 @@
     "external_dependencies": {"python": ["python-stdnum"]},
     "data": [
         "security/security.xml",
+        "security/ir.model.access.csv",
+        "security/ir_rules.xml",
+        "data/wsv_crm_customer_data.xml",
         "views/wsv_menus.xml",
+        "views/wsv_pool_views.xml",
         "views/res_partner_views.xml",
     ],
     "demo": [

@@ -1,12 +1,117 @@
+"""Customer master data on res.partner.
+
+The customer features are split by concern over several files that all extend
+res.partner (this one: master data, credit code, contacts, health and partner kinds;
+res_partner_dedup, res_partner_pool, res_partner_grade, res_partner_registry), so each
+stays short enough to read at once.
+"""
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from ..lib import credit_code as ccode
+from ..lib import health
+
+CUSTOMER_TYPES = [
+    ("grid", "Grid Company"),
+    ("utility", "Utility"),
+    ("industrial", "Industrial"),
+    ("government", "Government"),
+    ("overseas", "Overseas"),
+]
+REGIONS = [
+    ("north", "North China"),
+    ("east", "East China"),
+    ("south", "South China"),
+    ("central", "Central China"),
+    ("southwest", "Southwest China"),
+    ("northwest", "Northwest China"),
+    ("northeast", "Northeast China"),
+    ("overseas", "Overseas"),
+]
+SOURCES = [
+    ("bidding", "Tender"),
+    ("exhibition", "Exhibition"),
+    ("referral", "Referral"),
+    ("channel", "Channel Partner"),
+    ("website", "Website"),
+    ("visit", "Cold Visit"),
+    ("other", "Other"),
+]
+CONTACT_ROLES = [
+    ("decision_maker", "Decision Maker"),
+    ("technical", "Technical"),
+    ("procurement", "Procurement"),
+    ("finance", "Finance"),
+    ("user", "User"),
+]
+LEVELS = [
+    ("1", "1 - Very Weak"),
+    ("2", "2 - Weak"),
+    ("3", "3 - Fair"),
+    ("4", "4 - Good"),
+    ("5", "5 - Strong"),
+]
+HIGH_MEDIUM_LOW = [("high", "High"), ("medium", "Medium"), ("low", "Low")]
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
+
+    is_customer = fields.Boolean(
+        string="Is a Customer",
+        index=True,
+        copy=False,
+        help="A company we sell to: it has an owner or is in the public pool.",
+    )
+    customer_code = fields.Char(readonly=True, copy=False, index=True)
+    customer_type = fields.Selection(CUSTOMER_TYPES, tracking=True)
+    region = fields.Selection(REGIONS, string="Sales Region", index=True)
+    employee_count = fields.Integer(
+        string="Employees", help="Company size, used by the grading rules."
+    )
+    source = fields.Selection(SOURCES, string="Customer Source")
+    referral_partner_id = fields.Many2one(
+        "res.partner",
+        string="Referred By",
+        domain="[('partner_kind', '!=', False)]",
+        help="The channel or technology partner through which the customer came.",
+    )
+    user_id = fields.Many2one(tracking=True, index=True)
+    # key contacts (persons under a customer)
+    contact_role = fields.Selection(CONTACT_ROLES, string="Key Contact Role")
+    influence = fields.Selection(HIGH_MEDIUM_LOW)
+    # customer health
+    relationship_level = fields.Selection(LEVELS, string="Relationship Strength", tracking=True)
+    payment_capacity = fields.Selection(LEVELS, tracking=True)
+    cooperation_willingness = fields.Selection(LEVELS, string="Willingness to Cooperate")
+    risk_level = fields.Selection(
+        [("low", "Low"), ("medium", "Medium"), ("high", "High")], tracking=True
+    )
+    decision_maker_reach = fields.Integer(
+        compute="_compute_decision_maker_reach",
+        store=True,
+        help="0 to 5, from the key contacts: 5 when a decision maker with high influence is known.",
+    )
+    health_score = fields.Integer(compute="_compute_health", store=True, string="Customer Health")
+    health_badge = fields.Selection(
+        [("good", "Healthy"), ("watch", "Watch"), ("poor", "At Risk")],
+        compute="_compute_health",
+        store=True,
+        string="Health",
+    )
+    # channel and technology partners
+    partner_kind = fields.Selection(
+        [("channel", "Channel Partner"), ("technology", "Technology Partner")], tracking=True
+    )
+    revenue_share = fields.Float(
+        string="Revenue Share (%)",
+        digits=(5, 2),
+        tracking=True,
+        help="The partner's share of a contract.",
+    )
+    revenue_share_terms = fields.Text()
 
     credit_code = fields.Char(
         string="Unified Social Credit Code",
@@ -34,6 +139,14 @@ class ResPartner(models.Model):
         help="The team of the owner; managers see their teams' customers.",
     )
 
+    _sql_constraints = [
+        (
+            "revenue_share_range",
+            "CHECK (revenue_share >= 0 AND revenue_share <= 100)",
+            "Revenue Share (%) must be between 0 and 100.",
+        ),
+    ]
+
     def init(self):
         # Race-safe backstop for _check_credit_code: two companies never share a code.
         self.env.cr.execute(
@@ -49,10 +162,38 @@ class ResPartner(models.Model):
         for partner in self.filtered("user_id"):
             partner.team_id = partner.user_id.sale_team_id or partner.team_id
 
+    @api.depends("child_ids.contact_role", "child_ids.influence")
+    def _compute_decision_maker_reach(self):
+        for partner in self:
+            contacts = partner.child_ids.filtered("active")
+            partner.decision_maker_reach = health.reach_from_contacts(
+                [(c.contact_role or None, c.influence or None) for c in contacts]
+            )
+
+    @api.depends(
+        "relationship_level",
+        "decision_maker_reach",
+        "payment_capacity",
+        "cooperation_willingness",
+        "risk_level",
+    )
+    def _compute_health(self):
+        for partner in self:
+            partner.health_score = health.score(
+                int(partner.relationship_level or 0),
+                partner.decision_maker_reach,
+                int(partner.payment_capacity or 0),
+                int(partner.cooperation_willingness or 0),
+                partner.risk_level or None,
+            )
+            partner.health_badge = health.badge(partner.health_score)
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             self._prepare_credit_code(vals)
+            if vals.get("is_customer") and not vals.get("customer_code"):
+                vals["customer_code"] = self.env["ir.sequence"].next_by_code("wsv.customer.code")
         self._check_credit_code_unique(
             [v["credit_code"] for v in vals_list if v.get("credit_code") and v.get("is_company")]
         )
@@ -64,7 +205,11 @@ class ResPartner(models.Model):
             self._check_credit_code_unique(
                 [vals["credit_code"]] * len(self.filtered("is_company")), exclude=self
             )
-        return super().write(vals)
+        result = super().write(vals)
+        if vals.get("is_customer"):
+            for partner in self.filtered(lambda p: not p.customer_code):
+                partner.customer_code = self.env["ir.sequence"].next_by_code("wsv.customer.code")
+        return result
 
     def _prepare_credit_code(self, vals):
         """Normalise the code and apply GB 32100; legacy imports are flagged, not refused."""

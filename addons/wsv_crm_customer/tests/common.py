@@ -1,6 +1,15 @@
-"""Test helpers shared by the WSV addons: one user per role, and the smoke check."""
+"""Test helpers shared by the WSV addons: one user per role, the simulators, and the
+smoke check."""
 
-from odoo.tests import new_test_user
+import os
+import pathlib
+import socket
+import subprocess
+import sys
+import time
+
+from odoo import Command
+from odoo.tests import TransactionCase, new_test_user
 from odoo.tools.safe_eval import safe_eval
 
 # role -> the groups a user of that role gets (the least the role needs)
@@ -27,6 +36,95 @@ def make_role_users(env, prefix="role"):
         )
         for role, groups in ROLES.items()
     }
+
+
+REPO = pathlib.Path(__file__).resolve().parents[3]
+
+
+def start_simulators(testcase):
+    """Run the repository's simulators (python -m simulators) in a process of their own,
+    on free ports, for the duration of ``testcase`` (a class); returns {name: url}."""
+    ports = {}
+    for name in ("qichacha",):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            ports[name] = sock.getsockname()[1]
+    env = dict(os.environ, **{f"WSV_{n.upper()}_PORT": str(p) for n, p in ports.items()})
+    process = subprocess.Popen(  # noqa: S603 - our own simulators, on loopback
+        [sys.executable, "-m", "simulators"], cwd=REPO, env=env, stdout=subprocess.DEVNULL
+    )
+    testcase.addClassCleanup(process.wait, 10)
+    testcase.addClassCleanup(process.terminate)
+    deadline = time.monotonic() + 20
+    for port in ports.values():
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("the simulators did not start") from None
+                time.sleep(0.1)
+    return {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+
+
+class CustomerCase(TransactionCase):
+    """Two teams with a manager and salespeople each, a director, and helpers to make
+    customers; no reliance on demo data."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False))
+        # limits and rules are set by each test that needs them
+        cls.env["wsv.holding.limit"].search([]).unlink()
+        cls.env["wsv.recycle.rule"].search([]).unlink()
+        cls.env["ir.config_parameter"].set_param("wsv_crm_customer.pool_daily_claim_limit", 0)
+        cls.env["ir.config_parameter"].set_param("wsv_crm_customer.pool_reclaim_lock_days", 0)
+        user = lambda login, role: new_test_user(  # noqa: E731
+            cls.env, login=login, name=login, groups=ROLES[role]
+        )
+        cls.director = user("t_director", "sales_director")
+        cls.manager_a = user("t_manager_a", "sales_manager")
+        cls.manager_b = user("t_manager_b", "sales_manager")
+        cls.sales_a1 = user("t_sales_a1", "salesperson")
+        cls.sales_a2 = user("t_sales_a2", "salesperson")
+        cls.sales_b1 = user("t_sales_b1", "salesperson")
+        cls.finance = user("t_finance", "finance")
+        Team = cls.env["crm.team"]
+        cls.team_a = Team.create(
+            {
+                "name": "国网测试部",
+                "user_id": cls.manager_a.id,
+                "member_ids": [Command.set((cls.manager_a | cls.sales_a1 | cls.sales_a2).ids)],
+            }
+        )
+        cls.team_b = Team.create(
+            {
+                "name": "南网测试部",
+                "user_id": cls.manager_b.id,
+                "member_ids": [Command.set((cls.manager_b | cls.sales_b1).ids)],
+            }
+        )
+        cls.serial = 0
+
+    @classmethod
+    def make_customer(cls, name=None, owner=None, **values):
+        cls.serial += 1
+        Partner = cls.env["res.partner"]
+        return (
+            Partner.with_context(wsv_skip_duplicate_check=True)
+            .create(
+                {
+                    "name": name or f"测试客户{cls.serial:04d}号电力设备有限公司",
+                    "is_company": True,
+                    "is_customer": True,
+                    "user_id": owner.id if owner else False,
+                    **values,
+                }
+            )
+            .with_env(Partner.env)
+        )
 
 
 class SmokeMixin:

@@ -1,0 +1,403 @@
+"""Public pool (公海池): claim, release, assign, transfer and auto-recycle of customers."""
+
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..lib.pool import broken_limits
+
+POOL_STATES = [("private", "Private"), ("pool", "Public Pool")]
+
+
+class ResPartner(models.Model):
+    # one concern of res.partner per file (see res_partner.py)
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+
+    pool_state = fields.Selection(
+        POOL_STATES,
+        compute="_compute_pool_state",
+        store=True,
+        index=True,
+        tracking=True,
+        help="A customer without an owner is in the public pool, open to claim.",
+    )
+    owner_date = fields.Datetime(
+        string="Owned Since", copy=False, help="When the current owner took the customer."
+    )
+    last_followup_date = fields.Datetime(
+        string="Last Follow-up",
+        copy=False,
+        index=True,
+        help="Last message or completed activity on the customer or its opportunities.",
+    )
+    last_won_date = fields.Date(
+        string="Last Won Deal", copy=False, help="Last won opportunity or signed contract."
+    )
+    recycle_warned_date = fields.Date(copy=False)
+    pool_move_ids = fields.One2many("wsv.pool.move", "partner_id", string="Pool Moves")
+    pool_move_count = fields.Integer(compute="_compute_pool_move_count")
+
+    @api.depends("is_customer", "user_id")
+    def _compute_pool_state(self):
+        for partner in self:
+            if not partner.is_customer:
+                partner.pool_state = False
+            else:
+                partner.pool_state = "private" if partner.user_id else "pool"
+
+    def _compute_pool_move_count(self):
+        counts = dict(
+            self.env["wsv.pool.move"]._read_group(
+                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.pool_move_count = counts.get(partner, 0)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        now = fields.Datetime.now()
+        for vals in vals_list:
+            if vals.get("user_id"):
+                vals.setdefault("owner_date", now)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "user_id" in vals and not self.env.context.get("wsv_pool_move"):
+            self._check_owner_change_allowed()
+            if vals["user_id"]:
+                vals = {**vals, "owner_date": fields.Datetime.now()}
+        return super().write(vals)
+
+    def _check_owner_change_allowed(self):
+        """Salespeople change owners only through the pool actions, where the limits hold."""
+        customers = self.filtered("is_customer")
+        if customers and not self.env.user.has_group("wsv_crm_customer.group_sales_manager"):
+            if not self.env.su:
+                raise UserError(
+                    self.env._(
+                        "Owner: a salesperson changes the owner of a customer only by claiming "
+                        "it from the public pool or releasing it; ask a sales manager to "
+                        "transfer it."
+                    )
+                )
+
+    # ------------------------------------------------------------ pool moves
+    def _pool_customers(self):
+        """The customers among self, locked for this transaction: of two users moving the
+        same customer at once, the second waits, then finds it moved and gets an error."""
+        customers = self.sudo().filtered("is_customer").with_env(self.env)
+        if len(customers) != len(self):
+            raise UserError(
+                self.env._("Public pool: %s is not a customer.", (self - customers)[0].display_name)
+            )
+        if customers:
+            self.env.cr.execute(
+                SQL("SELECT id FROM res_partner WHERE id IN %s FOR UPDATE", tuple(customers.ids))
+            )
+            customers.invalidate_recordset(["user_id", "pool_state"])
+        return customers
+
+    def _pool_move(self, kind, user, reason=False):
+        """Give the customers to ``user`` (or to the pool) and log one move each."""
+        moves = [
+            {
+                "partner_id": partner.id,
+                "kind": kind,
+                "from_user_id": partner.user_id.id,
+                "to_user_id": user.id,
+                "reason": reason,
+            }
+            for partner in self
+        ]
+        values = {"user_id": user.id, "owner_date": fields.Datetime.now() if user else False}
+        if user:
+            values["team_id"] = user.sale_team_id.id
+        self.with_context(wsv_pool_move=True).write(values)
+        self.env["wsv.pool.move"].sudo().create(moves)
+
+    def action_pool_claim(self):
+        """Claim pool customers for oneself, within the holding and daily limits."""
+        user = self.env.user
+        if not user.has_group("wsv_crm_customer.group_salesperson"):
+            raise UserError(self.env._("Claim: only a salesperson can claim customers."))
+        customers = self._pool_customers()
+        # sudo: one claimed a moment ago by someone else is no longer readable, and the
+        # user must still learn who has it
+        taken = customers.sudo().filtered(lambda p: p.pool_state != "pool")
+        if taken:
+            raise UserError(
+                self.env._(
+                    "Claim: %(name)s is not in the public pool any more (owner: %(owner)s).",
+                    name=taken[0].display_name,
+                    owner=taken[0].user_id.name,
+                )
+            )
+        customers._check_claim_lock(user)
+        customers._check_daily_claim_limit(user)
+        customers._check_holding_limits(user)
+        customers._pool_move("claim", user)
+        return True
+
+    def action_pool_release(self, reason):
+        """Release own customers to the pool; the reason is required and logged."""
+        if not (reason or "").strip():
+            raise UserError(self.env._("Release: a reason is required."))
+        customers = self._pool_customers()
+        is_manager = self.env.user.has_group("wsv_crm_customer.group_sales_manager")
+        others = customers.filtered(lambda p: p.user_id != self.env.user)
+        if others and not is_manager:
+            raise UserError(
+                self.env._(
+                    "Release: %(name)s belongs to %(owner)s; you can release only your own "
+                    "customers.",
+                    name=others[0].display_name,
+                    owner=others[0].user_id.name or self.env._("the public pool"),
+                )
+            )
+        in_pool = customers.filtered(lambda p: p.pool_state == "pool")
+        if in_pool:
+            raise UserError(
+                self.env._("Release: %s is already in the public pool.", in_pool[0].display_name)
+            )
+        customers._pool_move("release", self.env["res.users"], reason.strip())
+        return True
+
+    def action_pool_assign(self, user_id, reason=False):
+        """Managers: give customers (from the pool or another owner) to a salesperson."""
+        if not self.env.user.has_group("wsv_crm_customer.group_sales_manager"):
+            raise UserError(self.env._("Assign: only a sales manager can assign customers."))
+        user = self.env["res.users"].browse(user_id).exists()
+        if not user or not user.has_group("wsv_crm_customer.group_salesperson"):
+            raise UserError(self.env._("Assign: the new owner must be a salesperson."))
+        customers = self._pool_customers()
+        for kind in ("assign", "transfer"):
+            batch = customers.filtered(
+                lambda p, k=kind: (p.pool_state == "pool") == (k == "assign")
+            )
+            batch = batch.filtered(lambda p: p.user_id != user)
+            if batch:
+                batch._pool_move(kind, user, reason)
+        return True
+
+    # ------------------------------------------------------------ limits
+    def _pool_param(self, name, default):
+        return int(
+            self.env["ir.config_parameter"].sudo().get_param(f"wsv_crm_customer.{name}", default)
+        )
+
+    def _check_claim_lock(self, user):
+        days = self._pool_param("pool_reclaim_lock_days", 30)
+        if not days:
+            return
+        recent = (
+            self.env["wsv.pool.move"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", self.ids),
+                    ("kind", "in", ("release", "recycle")),
+                    ("from_user_id", "=", user.id),
+                    ("create_date", ">=", fields.Datetime.now() - timedelta(days=days)),
+                ],
+                limit=1,
+            )
+        )
+        if recent:
+            raise UserError(
+                self.env._(
+                    "Claim: you released %(name)s on %(date)s; you may claim it again %(days)s "
+                    "days after that.",
+                    name=recent.partner_id.display_name,
+                    date=fields.Date.to_string(recent.create_date),
+                    days=days,
+                )
+            )
+
+    def _check_daily_claim_limit(self, user):
+        limit = self._pool_param("pool_daily_claim_limit", 0)
+        if not limit:
+            return
+        today = fields.Datetime.to_datetime(fields.Date.context_today(self))
+        done = (
+            self.env["wsv.pool.move"]
+            .sudo()
+            .search_count(
+                [("kind", "=", "claim"), ("to_user_id", "=", user.id), ("create_date", ">=", today)]
+            )
+        )
+        if done + len(self) > limit:
+            raise UserError(
+                self.env._(
+                    "Claim: at most %(limit)s customers a day; you have claimed %(done)s today "
+                    "and are claiming %(count)s more.",
+                    limit=limit,
+                    done=done,
+                    count=len(self),
+                )
+            )
+
+    def _check_holding_limits(self, user):
+        limits = self.env["wsv.holding.limit"].sudo().search([])._as_rules()
+        if not limits:
+            return
+        held = self.sudo().search_fetch(
+            [("user_id", "=", user.id), ("is_customer", "=", True)], ["grade", "last_won_date"]
+        )
+        broken = broken_limits(
+            limits,
+            user.id,
+            [(p.grade or None, bool(p.last_won_date)) for p in held],
+            [(p.grade or None, bool(p.last_won_date)) for p in self],
+        )
+        if broken:
+            limit, total = broken[0]
+            raise UserError(
+                self.env._(
+                    "Claim: holding limit reached: at most %(max)s customers%(grade)s per "
+                    "salesperson; this claim would make %(total)s.",
+                    max=limit.max_customers,
+                    grade=self.env._(" of grade %s", limit.grade) if limit.grade else "",
+                    total=total,
+                )
+            )
+
+    # ------------------------------------------------------------ follow-up
+    def _touch_followup(self):
+        """Record a follow-up now (a message or a completed activity)."""
+        partners = self.commercial_partner_id.filtered("is_customer")
+        if partners:
+            # a technical timestamp: set in SQL, without tracking or access checks on the
+            # customer (the follow-up itself was checked where it was posted)
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE res_partner SET last_followup_date = now() at time zone 'UTC', "
+                    "recycle_warned_date = NULL WHERE id IN %s",
+                    tuple(partners.ids),
+                )
+            )
+            partners.invalidate_recordset(["last_followup_date", "recycle_warned_date"])
+
+    def _message_post_after_hook(self, message, msg_values):
+        if msg_values.get("message_type") == "comment" or msg_values.get("mail_activity_type_id"):
+            self._touch_followup()
+        return super()._message_post_after_hook(message, msg_values)
+
+    def _record_won(self, day):
+        """A deal was won with these customers on ``day`` (grading, holding limits, recycling)."""
+        if self:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE res_partner SET last_won_date = GREATEST(last_won_date, %s) "
+                    "WHERE id IN %s",
+                    day,
+                    tuple(self.ids),
+                )
+            )
+            self.invalidate_recordset(["last_won_date"])
+
+    # ------------------------------------------------------------ auto-recycle
+    def _pool_recycle_exemptions(self):
+        """SQL conditions on ``p`` (res_partner) that exempt a customer from a rule's
+        recycling; other addons add theirs (signed contracts)."""
+        return {
+            "exempt_open_opportunities": SQL(
+                """EXISTS (SELECT 1 FROM crm_lead l
+                            LEFT JOIN crm_stage s ON s.id = l.stage_id
+                            WHERE l.partner_id IN (SELECT c.id FROM res_partner c
+                                                    WHERE c.commercial_partner_id = p.id)
+                              AND l.active AND l.type = 'opportunity'
+                              AND COALESCE(s.is_won, false) = false)"""
+            )
+        }
+
+    def _recycle_candidates(self, rule, due, graded=()):
+        """Ids of owned customers that ``rule`` recycles at ``due`` (a datetime). A rule for
+        all grades leaves alone the ``graded`` grades, which have rules of their own."""
+        conditions = [SQL("p.is_customer AND p.active AND p.user_id IS NOT NULL")]
+        if rule.grade:
+            conditions.append(SQL("p.grade = %s", rule.grade))
+        elif graded:
+            conditions.append(SQL("(p.grade IS NULL OR p.grade NOT IN %s)", tuple(graded)))
+        late = []
+        if rule.no_followup_days:
+            cutoff = due - timedelta(days=rule.no_followup_days)
+            late.append(
+                SQL(
+                    "GREATEST(p.last_followup_date, p.owner_date, p.create_date) < %s",
+                    cutoff,
+                )
+            )
+        if rule.no_won_days:
+            cutoff = due - timedelta(days=rule.no_won_days)
+            late.append(
+                SQL(
+                    "GREATEST(p.last_won_date::timestamp, p.owner_date, p.create_date) < %s",
+                    cutoff,
+                )
+            )
+        if not late:
+            return []
+        conditions.append(SQL("(%s)", SQL(" OR ").join(late)))
+        for flag, condition in self._pool_recycle_exemptions().items():
+            if rule[flag]:
+                conditions.append(SQL("NOT %s", condition))
+        return [
+            row[0]
+            for row in self.env.execute_query(
+                SQL("SELECT p.id FROM res_partner p WHERE %s", SQL(" AND ").join(conditions))
+            )
+        ]
+
+    @api.model
+    def _cron_pool_recycle(self):
+        """Apply the auto-recycle rules: warn owners K days before, then move the neglected
+        customers back to the pool. Customers a rule for their grade covers are left to it."""
+        now = fields.Datetime.now()
+        Partner = self.sudo().with_context(wsv_pool_move=True, tracking_disable=False)
+        recycled, warned = Partner.browse(), Partner.browse()
+        rules = self.env["wsv.recycle.rule"].sudo().search([])
+        graded = set(rules.filtered("grade").mapped("grade"))
+        for rule in rules:
+            recycled |= Partner.browse(sorted(Partner._recycle_candidates(rule, now, graded)))
+            if rule.warn_days:
+                later = now + timedelta(days=rule.warn_days)
+                soon = set(Partner._recycle_candidates(rule, later, graded))
+                warned |= Partner.browse(sorted(soon - set(recycled.ids)))
+        if recycled:
+            reason = self.env._("Auto-recycle: no follow-up or no won deal within the rule's days.")
+            for owner_id in set(recycled.mapped("user_id").ids):
+                batch = recycled.filtered(lambda p, o=owner_id: p.user_id.id == o)
+                batch._pool_move("recycle", self.env["res.users"], reason)
+        warned.filtered(lambda p: not p.recycle_warned_date)._warn_recycle()
+        return len(recycled)
+
+    def _warn_recycle(self):
+        """One activity for the owner, once until the next follow-up."""
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        deadline = fields.Date.context_today(self)
+        self.env["mail.activity"].sudo().create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": partner.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": partner.user_id.id,
+                    "date_deadline": deadline,
+                    "summary": self.env._("Follow up, or this customer returns to the public pool"),
+                }
+                for partner in self
+            ]
+        )
+        self.write({"recycle_warned_date": deadline})
+
+    def action_view_pool_moves(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "wsv_crm_customer.wsv_pool_move_action"
+        )
+        action["domain"] = [("partner_id", "=", self.id)]
+        return action

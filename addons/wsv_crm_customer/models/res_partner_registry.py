@@ -1,0 +1,87 @@
+"""Registry enrichment of customers: fill company data from the business registry."""
+
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ResPartner(models.Model):
+    # one concern of res.partner per file (see res_partner.py)
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+
+    registry_name = fields.Char(string="Registered Name", copy=False)
+    legal_representative = fields.Char(copy=False)
+    registered_capital = fields.Char(copy=False)
+    registry_status = fields.Char(string="Registration Status", copy=False)
+    business_scope = fields.Text(copy=False)
+    founding_date = fields.Date(copy=False)
+    registry_date = fields.Datetime(string="Registry Data Of", copy=False, readonly=True)
+
+    def _apply_registry(self, company):
+        values = {
+            "registry_name": company["legal_name"],
+            "legal_representative": company["legal_representative"],
+            "registered_capital": company["registered_capital"],
+            "registry_status": company["registry_status"],
+            "business_scope": company["business_scope"],
+            "founding_date": company["founding_date"],
+            "registry_date": fields.Datetime.now(),
+        }
+        # our own data wins where we have it; the registry fills the gaps
+        error = False
+        if not self.credit_code and company["credit_code"]:
+            try:
+                self._check_credit_code_unique([company["credit_code"]], exclude=self)
+                values["credit_code"] = company["credit_code"]
+            except ValidationError as duplicate:
+                error = duplicate.args[0]
+        if not self.street and company["address"]:
+            values["street"] = company["address"]
+        self.with_context(wsv_skip_duplicate_check=True).write(values)
+        return error
+
+    def wsv_registry_enrich(self):
+        """Look each customer up by credit code (else name) and fill its registry data.
+        Returns {id: error message or False} so XML-RPC callers see each outcome."""
+        backend = self.env["wsv.registry.backend"]._get_backend()
+        outcome = {}
+        for partner in self:
+            if not backend:
+                outcome[partner.id] = self.env._("Registry: no registry backend is configured.")
+                continue
+            company, error = backend.lookup(partner.credit_code or partner.name, partner)
+            if company:
+                error = partner._apply_registry(company)
+            outcome[partner.id] = error or False
+        return outcome
+
+    def action_registry_enrich(self):
+        errors = [e for e in self.wsv_registry_enrich().values() if e]
+        params = {"type": "danger", "message": errors[0], "sticky": True}
+        if not errors:
+            params = {
+                "type": "success",
+                "message": self.env._("Registry data updated."),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            }
+        return {"type": "ir.actions.client", "tag": "display_notification", "params": params}
+
+    @api.model
+    def _cron_registry_refresh(self):
+        backend = self.env["wsv.registry.backend"]._get_backend()
+        if not backend:
+            return 0
+        stale = fields.Datetime.now() - timedelta(days=backend.refresh_days)
+        customers = self.sudo().search(
+            [
+                ("is_customer", "=", True),
+                "|",
+                ("registry_date", "=", False),
+                ("registry_date", "<", stale),
+            ],
+            limit=backend.refresh_batch,
+            order="registry_date asc nulls first, id",
+        )
+        customers.wsv_registry_enrich()
+        return len(customers)

@@ -1,0 +1,195 @@
+from datetime import timedelta
+
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from .common import CustomerCase
+
+
+@tagged("post_install", "-at_install")
+class TestPool(CustomerCase):
+    def test_new_customer_without_owner_is_in_pool(self):
+        customer = self.make_customer()
+        self.assertEqual(customer.pool_state, "pool")
+        self.assertTrue(customer.customer_code.startswith("KH"))
+        owned = self.make_customer(owner=self.sales_a1)
+        self.assertEqual(owned.pool_state, "private")
+        self.assertEqual(owned.team_id, self.team_a)
+
+    def test_claim_and_release_log_moves(self):
+        customer = self.make_customer()
+        self.env.cr.precommit.run()  # tracking compares with the values at the last commit
+        customer.with_user(self.sales_a1).action_pool_claim()
+        self.assertEqual(customer.user_id, self.sales_a1)
+        self.env.cr.precommit.run()
+        self.env.invalidate_all()
+        tracked = customer.message_ids.tracking_value_ids.filtered(
+            lambda t: t.field_id.name == "user_id"
+        )
+        self.assertEqual(tracked.new_value_integer, self.sales_a1.id)
+        self.assertEqual(customer.pool_state, "private")
+        self.assertEqual(customer.team_id, self.team_a)
+        with self.assertRaisesRegex(UserError, "reason is required"):
+            customer.with_user(self.sales_a1).action_pool_release("  ")
+        self.assertEqual(customer.user_id, self.sales_a1)
+        customer.with_user(self.sales_a1).action_pool_release("客户已转由代理商跟进")
+        self.assertEqual(customer.pool_state, "pool")
+        moves = customer.pool_move_ids.sorted("id")
+        self.assertEqual(moves.mapped("kind"), ["claim", "release"])
+        self.assertEqual(moves[1].reason, "客户已转由代理商跟进")
+        self.assertEqual(moves[1].from_user_id, self.sales_a1)
+
+    def test_claim_of_owned_customer_refused_and_nothing_changes(self):
+        customer = self.make_customer(owner=self.sales_a2)
+        free = self.make_customer()
+        with self.assertRaisesRegex(UserError, "not in the public pool"):
+            (free | customer).with_user(self.sales_a1).action_pool_claim()
+        self.assertEqual(customer.user_id, self.sales_a2)
+        self.assertFalse(free.user_id)
+        self.assertFalse(free.pool_move_ids)
+
+    def test_salesperson_cannot_set_owner_directly(self):
+        customer = self.make_customer()
+        with self.assertRaisesRegex(UserError, "Owner"):
+            customer.with_user(self.sales_a1).write({"user_id": self.sales_a1.id})
+        self.assertFalse(customer.user_id)
+
+    def test_release_of_someone_elses_customer_refused(self):
+        customer = self.make_customer(owner=self.sales_a2)
+        # sales_a1 cannot even see it; a manager of the team can release it
+        with self.assertRaises(AccessError):
+            customer.with_user(self.sales_a1).action_pool_release("不跟了")
+        customer.with_user(self.manager_a).action_pool_release("调整客户分配")
+        self.assertEqual(customer.pool_state, "pool")
+
+    def test_holding_limit_per_grade_and_won(self):
+        Limit = self.env["wsv.holding.limit"]
+        Limit.create({"max_customers": 2, "include_won": False})
+        Limit.create({"max_customers": 1, "grade": "A"})
+        self.make_customer(owner=self.sales_a1)
+        won = self.make_customer(owner=self.sales_a1, last_won_date=fields.Date.today())
+        self.assertTrue(won.last_won_date)
+        self.make_customer().with_user(self.sales_a1).action_pool_claim()  # won one not counted
+        third = self.make_customer()
+        with self.assertRaisesRegex(UserError, "at most 2 customers"):
+            third.with_user(self.sales_a1).action_pool_claim()
+        self.assertEqual(third.pool_state, "pool")
+        # a grade-A customer: the A limit applies as well
+        grade_a = self.make_customer(grade_manual="A", grade_manual_reason="战略客户")
+        grade_a2 = self.make_customer(grade_manual="A", grade_manual_reason="战略客户")
+        grade_a.with_user(self.sales_b1).action_pool_claim()
+        with self.assertRaisesRegex(UserError, "of grade A"):
+            grade_a2.with_user(self.sales_b1).action_pool_claim()
+        # a limit for one salesperson replaces the general one
+        Limit.create({"max_customers": 5, "user_id": self.sales_a1.id})
+        third.with_user(self.sales_a1).action_pool_claim()
+        self.assertEqual(third.user_id, self.sales_a1)
+
+    def test_daily_claim_limit(self):
+        self.env["ir.config_parameter"].set_param("wsv_crm_customer.pool_daily_claim_limit", 2)
+        first, second, third = self.make_customer(), self.make_customer(), self.make_customer()
+        (first | second).with_user(self.sales_a1).action_pool_claim()
+        with self.assertRaisesRegex(UserError, "at most 2 customers a day"):
+            third.with_user(self.sales_a1).action_pool_claim()
+        with freeze_time(fields.Datetime.now() + timedelta(days=1)):
+            third.with_user(self.sales_a1).action_pool_claim()
+        self.assertEqual(third.user_id, self.sales_a1)
+
+    def test_previous_owner_locked_out_for_n_days(self):
+        self.env["ir.config_parameter"].set_param("wsv_crm_customer.pool_reclaim_lock_days", 15)
+        customer = self.make_customer(owner=self.sales_a1)
+        customer.with_user(self.sales_a1).action_pool_release("暂无需求")
+        with self.assertRaisesRegex(UserError, "15 days"):
+            customer.with_user(self.sales_a1).action_pool_claim()
+        customer.with_user(self.sales_a2).action_pool_claim()  # anybody else may
+        self.assertEqual(customer.user_id, self.sales_a2)
+
+    def test_manager_assigns_and_transfers_in_bulk(self):
+        pool = self.make_customer() | self.make_customer()
+        owned = self.make_customer(owner=self.sales_a1)
+        (pool | owned).with_user(self.manager_a).action_pool_assign(self.sales_a2.id, "区域调整")
+        self.assertEqual((pool | owned).user_id, self.sales_a2)
+        kinds = (pool | owned).pool_move_ids.mapped("kind")
+        self.assertEqual(sorted(kinds), ["assign", "assign", "transfer"])
+        with self.assertRaisesRegex(UserError, "only a sales manager"):
+            pool.with_user(self.sales_a2).action_pool_assign(self.sales_a1.id)
+
+    def test_followup_message_touches_customer_and_resets_warning(self):
+        customer = self.make_customer(owner=self.sales_a1, recycle_warned_date=fields.Date.today())
+        customer.with_user(self.sales_a1).message_post(
+            body="电话回访，确认二期需求", message_type="comment"
+        )
+        self.assertTrue(customer.last_followup_date)
+        self.assertFalse(customer.recycle_warned_date)
+        # on an opportunity of the customer as well
+        other = self.make_customer(owner=self.sales_a1)
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "二期集中器",
+                "type": "opportunity",
+                "partner_id": other.id,
+                "user_id": self.sales_a1.id,
+            }
+        )
+        lead.with_user(self.sales_a1).message_post(body="已发送报价", message_type="comment")
+        self.assertTrue(other.last_followup_date)
+
+
+@tagged("post_install", "-at_install")
+class TestRecycle(CustomerCase):
+    def _age(self, customers, days):
+        past = fields.Datetime.now() - timedelta(days=days)
+        self.env.cr.execute(
+            "UPDATE res_partner SET create_date = %s, owner_date = %s WHERE id IN %s",
+            (past, past, tuple(customers.ids)),
+        )
+        customers.invalidate_recordset()
+
+    def test_recycle_rules_per_grade_exemptions_and_warning(self):
+        Rule = self.env["wsv.recycle.rule"]
+        Rule.create({"name": "全部", "no_followup_days": 30, "warn_days": 5})
+        Rule.create({"name": "A类", "grade": "A", "no_followup_days": 90, "warn_days": 0})
+        neglected = self.make_customer(owner=self.sales_a1)
+        followed = self.make_customer(owner=self.sales_a1)
+        grade_a = self.make_customer(
+            owner=self.sales_a1, grade_manual="A", grade_manual_reason="战略"
+        )
+        with_opportunity = self.make_customer(owner=self.sales_a1)
+        almost = self.make_customer(owner=self.sales_a2)
+        self._age(neglected | followed | grade_a | with_opportunity, 40)
+        self._age(almost, 27)
+        followed.with_user(self.sales_a1).message_post(body="拜访", message_type="comment")
+        self.env["crm.lead"].create(
+            {"name": "表计招标", "type": "opportunity", "partner_id": with_opportunity.id}
+        )
+        count = self.env["res.partner"]._cron_pool_recycle()
+        self.assertEqual(count, 1)
+        self.assertEqual(neglected.pool_state, "pool")
+        self.assertEqual(neglected.pool_move_ids.kind, "recycle")
+        self.assertEqual(neglected.pool_move_ids.from_user_id, self.sales_a1)
+        for kept in followed | grade_a | with_opportunity | almost:
+            self.assertEqual(kept.pool_state, "private", kept.name)
+        # the owner of the one due in 3 days got a to-do, once
+        self.assertEqual(almost.activity_ids.user_id, self.sales_a2)
+        self.assertTrue(almost.recycle_warned_date)
+        self.env["res.partner"]._cron_pool_recycle()
+        self.assertEqual(len(almost.activity_ids), 1)
+
+    def test_no_won_deal_rule(self):
+        self.env["wsv.recycle.rule"].create(
+            {"name": "一年无成交", "no_won_days": 365, "warn_days": 0}
+        )
+        old = self.make_customer(owner=self.sales_b1)
+        recent_win = self.make_customer(owner=self.sales_b1)
+        self._age(old | recent_win, 400)
+        recent_win._record_won(fields.Date.today() - timedelta(days=10))
+        self.env["res.partner"]._cron_pool_recycle()
+        self.assertEqual(old.pool_state, "pool")
+        self.assertEqual(recent_win.pool_state, "private")
+
+    def test_rule_days_must_be_given(self):
+        with self.assertRaisesRegex(Exception, "No Follow-up For"):
+            self.env["wsv.recycle.rule"].create({"name": "空规则"})

@@ -1,0 +1,1 @@
+from . import wsv_pool_wizard

@@ -1,0 +1,47 @@
+"""Run every simulator until SIGTERM or SIGINT: python -m simulators.
+
+Each simulator listens on WSV_<NAME>_HOST / WSV_<NAME>_PORT when set, else on its defaults.
+"""
+
+import os
+import signal
+import threading
+
+from . import qichacha
+
+# (name, make_server): add a line here for each new simulator.
+SIMULATORS = [
+    ("qichacha", qichacha.make_server),
+]
+
+
+def _options(name):
+    prefix = f"WSV_{name.upper()}_"
+    options = {}
+    if os.environ.get(prefix + "HOST"):
+        options["host"] = os.environ[prefix + "HOST"]
+    if os.environ.get(prefix + "PORT"):
+        options["port"] = int(os.environ[prefix + "PORT"])
+    return options
+
+
+def main():
+    stop = {signal.SIGTERM, signal.SIGINT}
+    # Blocked before any thread starts, so every thread inherits the mask and the
+    # signals wait for sigwait() below instead of interrupting a request.
+    signal.pthread_sigmask(signal.SIG_BLOCK, stop)
+    servers = []
+    for name, make_server in SIMULATORS:
+        server = make_server(**_options(name))
+        threading.Thread(target=server.serve_forever, name=name, daemon=True).start()
+        servers.append(server)
+        host, port = server.server_address[:2]
+        print(f"{name} simulator on http://{host}:{port}", flush=True)
+    signal.sigwait(stop)
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+if __name__ == "__main__":
+    main()
