@@ -117,6 +117,7 @@ write_odoo_conf() {
         -e "s#@DATA_DIR@#$WSV_HOME/data#g" -e "s#@DB_NAME@#$db#g" -e "s#@HTTP_PORT@#$port#g" \
         -e "s#@DB_HOST@#${PGHOST:-False}#g" -e "s#@DB_PORT@#${PGPORT:-False}#g" \
         -e "s#@DB_USER@#$PGUSER#g" -e "s#@DB_PASSWORD@#${PGPASSWORD:-False}#g" \
+        -e "s#@QICHACHA_URL@#http://127.0.0.1:${WSV_QICHACHA_PORT:-8071}#g" \
         "$WSV_ROOT/config/odoo.conf.template" >"$conf"
 }
 

@@ -61,6 +61,9 @@ DEPS=$(external_depends)
 TPL=wsv_tpl_$( (echo "$DEPS"; cat requirements.txt scripts/odoo_db.py config/odoo.conf.template "$ODOO_PATH/requirements.txt"; echo "$ODOO_PATH") | sha1sum | cut -c1-10)
 CONF=$WSV_HOME/odoo-test.conf
 PORT=$(free_port)
+# the simulators of a test run listen on ports of their own, apart from a running product
+WSV_QICHACHA_PORT=$(free_port)
+export WSV_QICHACHA_PORT
 write_odoo_conf "$CONF" wsv_test "$PORT"
 sed -i 's/^dbfilter.*/dbfilter =/' "$CONF"
 if ! db_exists "$TPL"; then

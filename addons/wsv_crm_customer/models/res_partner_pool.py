@@ -217,7 +217,7 @@ class ResPartner(models.Model):
             )
 
     def _check_daily_claim_limit(self, user):
-        limit = self._pool_param("pool_daily_claim_limit", 0)
+        limit = self._pool_param("pool_daily_claim_limit", 20)
         if not limit:
             return
         today = fields.Datetime.to_datetime(fields.Date.context_today(self))
