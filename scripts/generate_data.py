@@ -49,6 +49,9 @@ def customer_values(rng, index, owners):
         # the index keeps names distinct, as registered names are
         "name": f"{name}（{index:06d}）",
         "is_company": True,
+        "is_customer": True,
+        "customer_type": rng.choice(["grid", "utility", "industrial", "government"]),
+        "grade_computed": rng.choice("ABCDDD"),
         "credit_code": complete("91" + code6 + org),
         "city": city,
         "phone": f"0{rng.randint(10, 999)}-{rng.randint(60000000, 89999999)}",
@@ -56,13 +59,38 @@ def customer_values(rng, index, owners):
     }
 
 
-def generate_customers(env, count, rng, batch=2000):
-    owners = (
-        env["res.users"]
-        .search([("groups_id", "in", env.ref("wsv_crm_customer.group_salesperson").id)])
-        .ids
+def generate_salespeople(env, count, teams=8):
+    """``count`` salespeople in ``teams`` sales teams, each team led by a manager."""
+    Users = env["res.users"].with_context(no_reset_password=True, tracking_disable=True)
+    group = env.ref("wsv_crm_customer.group_salesperson")
+    manager_group = env.ref("wsv_crm_customer.group_sales_manager")
+    users = Users.create(
+        [
+            {"name": f"销售{i:03d}", "login": f"gen_sales_{i:03d}", "groups_id": [(4, group.id)]}
+            for i in range(count)
+        ]
     )
-    partners = env["res.partner"].with_context(tracking_disable=True, mail_create_nolog=True)
+    size = max(1, count // teams)
+    for t in range(teams):
+        members = users[t * size : (t + 1) * size]
+        if not members:
+            break
+        members[0].groups_id = [(4, manager_group.id)]
+        env["crm.team"].create(
+            {
+                "name": f"销售{t + 1}部",
+                "user_id": members[0].id,
+                "member_ids": [(6, 0, members.ids)],
+            }
+        )
+    return users.ids
+
+
+def generate_customers(env, count, rng, owners, batch=2000):
+    # generated names are alike by design: the duplicate check is what the benchmarks measure
+    partners = env["res.partner"].with_context(
+        tracking_disable=True, mail_create_nolog=True, wsv_skip_duplicate_check=True
+    )
     start = time.perf_counter()
     for first in range(0, count, batch):
         vals = [customer_values(rng, i, owners) for i in range(first, min(first + batch, count))]
@@ -77,13 +105,16 @@ def main():
     parser.add_argument("-c", "--config", required=True)
     parser.add_argument("-d", "--database", required=True)
     parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--salespeople", type=int, default=200)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     odoo.tools.config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
     rng = random.Random(args.seed)
     with Registry(args.database).cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {"lang": "zh_CN"})
-        seconds = generate_customers(env, args.customers, rng)
+        owners = generate_salespeople(env, args.salespeople)
+        env.cr.commit()
+        seconds = generate_customers(env, args.customers, rng, owners)
         print(f"customers: {args.customers} in {seconds:.1f} s")  # noqa: T201
 
 

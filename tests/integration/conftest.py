@@ -26,7 +26,9 @@ class Rpc:
     def __call__(self, model, method, args, kwargs=None):
         # a proxy per call: ServerProxy is not safe to share between threads
         models = xmlrpc.client.ServerProxy(f"{self.url}/xmlrpc/2/object", allow_none=True)
-        return models.execute_kw(self.db, self.uid, self.password, model, method, args, kwargs or {})
+        return models.execute_kw(
+            self.db, self.uid, self.password, model, method, args, kwargs or {}
+        )
 
 
 @pytest.fixture(scope="session")
@@ -39,7 +41,9 @@ def people(server, admin):
     """Two teams (a manager and two / one salespeople), a director and a finance user,
     created for the run with their passwords (the login)."""
     group = {
-        role: admin("ir.model.data", "check_object_reference", ["wsv_crm_customer", f"group_{role}"])[1]
+        role: admin(
+            "ir.model.data", "check_object_reference", ["wsv_crm_customer", f"group_{role}"]
+        )[1]
         for role in ("salesperson", "sales_manager", "sales_director", "finance")
     }
     users = {}
@@ -53,11 +57,22 @@ def people(server, admin):
         ("it_finance", "finance"),
     ]:
         found = admin("res.users", "search", [[("login", "=", login)]])
-        users[login] = found[0] if found else admin(
-            "res.users",
-            "create",
-            [{"name": login, "login": login, "password": login, "groups_id": [(4, group[role])]}],
-            {"context": {"no_reset_password": True}},
+        users[login] = (
+            found[0]
+            if found
+            else admin(
+                "res.users",
+                "create",
+                [
+                    {
+                        "name": login,
+                        "login": login,
+                        "password": login,
+                        "groups_id": [(4, group[role])],
+                    }
+                ],
+                {"context": {"no_reset_password": True}},
+            )
         )
     for team, manager, members in [
         ("集成测试A组", "it_manager_a", ["it_manager_a", "it_sales_a1", "it_sales_a2"]),
@@ -67,6 +82,12 @@ def people(server, admin):
             admin(
                 "crm.team",
                 "create",
-                [{"name": team, "user_id": users[manager], "member_ids": [(6, 0, [users[m] for m in members])]}],
+                [
+                    {
+                        "name": team,
+                        "user_id": users[manager],
+                        "member_ids": [(6, 0, [users[m] for m in members])],
+                    }
+                ],
             )
     return {login: Rpc(server, login, login) for login in users} | {"ids": users}

@@ -14,7 +14,12 @@ def customers(admin, people):
     """Owned by a1, a2, b1, and one in the pool; archived after the test."""
     ids = people["ids"]
     made = {}
-    for key, owner in [("a1", "it_sales_a1"), ("a2", "it_sales_a2"), ("b1", "it_sales_b1"), ("pool", None)]:
+    for key, owner in [
+        ("a1", "it_sales_a1"),
+        ("a2", "it_sales_a2"),
+        ("b1", "it_sales_b1"),
+        ("pool", None),
+    ]:
         made[key] = admin(
             "res.partner",
             "create",
@@ -88,7 +93,9 @@ def test_two_salespeople_claim_the_same_customer_at_once(people, customers):
 
 
 def test_duplicate_check_for_integrators(people, customers):
-    found = people["it_sales_a1"]("res.partner", "wsv_duplicate_check", [{"name": NAME.format("a1")}])
+    found = people["it_sales_a1"](
+        "res.partner", "wsv_duplicate_check", [{"name": NAME.format("a1")}]
+    )
     assert found and found[0]["id"] == customers["a1"]
     # b1's customer is similar but not visible to a1
     assert customers["b1"] not in [m["id"] for m in found]
@@ -96,16 +103,27 @@ def test_duplicate_check_for_integrators(people, customers):
 
 def test_registry_enrichment_through_the_simulator(people, admin):
     code = "91330200144073920U"
-    for old in admin("res.partner", "search", [[("credit_code", "=", code)]], {"context": {"active_test": False}}):
+    for old in admin(
+        "res.partner", "search", [[("credit_code", "=", code)]], {"context": {"active_test": False}}
+    ):
         admin("res.partner", "write", [[old], {"credit_code": False}])
     partner = admin(
         "res.partner",
         "create",
-        [{"name": "宁波石化经济技术开发区热电有限公司", "is_company": True, "is_customer": True,
-          "user_id": people["ids"]["it_sales_a1"], "duplicate_reason": "集成测试"}],
+        [
+            {
+                "name": "宁波石化经济技术开发区热电有限公司",
+                "is_company": True,
+                "is_customer": True,
+                "user_id": people["ids"]["it_sales_a1"],
+                "duplicate_reason": "集成测试",
+            }
+        ],
     )
     outcome = people["it_sales_a1"]("res.partner", "wsv_registry_enrich", [[partner]])
-    assert outcome == {str(partner): False}
-    data = people["it_sales_a1"]("res.partner", "read", [[partner], ["credit_code", "legal_representative"]])[0]
+    assert outcome == [{"id": partner, "error": False}]
+    data = people["it_sales_a1"](
+        "res.partner", "read", [[partner], ["credit_code", "legal_representative"]]
+    )[0]
     assert data["credit_code"] == code and data["legal_representative"]
     admin("res.partner", "write", [[partner], {"active": False}])

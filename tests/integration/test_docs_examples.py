@@ -9,7 +9,11 @@ import re
 import pytest
 
 DOC = pathlib.Path(__file__).resolve().parents[2] / "docs" / "integration.md"
-BLOCKS = re.findall(r"^## (.+?)$.*?^```python\n(.*?)^```", DOC.read_text(), re.M | re.S)
+BLOCKS = []  # (section title and block number, code), in the page's order
+for section in re.split(r"^## ", DOC.read_text(), flags=re.M)[1:]:
+    title = section.splitlines()[0]
+    for number, code in enumerate(re.findall(r"^```python\n(.*?)^```", section, re.M | re.S), 1):
+        BLOCKS.append((f"{title} ({number})", code))
 NAMESPACE = {}
 
 

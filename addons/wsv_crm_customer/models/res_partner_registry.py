@@ -43,21 +43,21 @@ class ResPartner(models.Model):
 
     def wsv_registry_enrich(self):
         """Look each customer up by credit code (else name) and fill its registry data.
-        Returns {id: error message or False} so XML-RPC callers see each outcome."""
+        Returns one {"id", "error"} per customer (error: a message, or False) so that
+        XML-RPC callers see each outcome."""
         backend = self.env["wsv.registry.backend"]._get_backend()
-        outcome = {}
+        outcome = []
         for partner in self:
-            if not backend:
-                outcome[partner.id] = self.env._("Registry: no registry backend is configured.")
-                continue
-            company, error = backend.lookup(partner.credit_code or partner.name, partner)
-            if company:
-                error = partner._apply_registry(company)
-            outcome[partner.id] = error or False
+            error = self.env._("Registry: no registry backend is configured.")
+            if backend:
+                company, error = backend.lookup(partner.credit_code or partner.name, partner)
+                if company:
+                    error = partner._apply_registry(company)
+            outcome.append({"id": partner.id, "error": error or False})
         return outcome
 
     def action_registry_enrich(self):
-        errors = [e for e in self.wsv_registry_enrich().values() if e]
+        errors = [o["error"] for o in self.wsv_registry_enrich() if o["error"]]
         params = {"type": "danger", "message": errors[0], "sticky": True}
         if not errors:
             params = {

@@ -33,7 +33,7 @@ class TestRegistry(CustomerCase):
         self._free("91320000134766570R")
         customer = self.make_customer("国网江苏省电力有限公司", owner=self.sales_a1)
         outcome = customer.with_user(self.sales_a1).wsv_registry_enrich()
-        self.assertEqual(outcome, {customer.id: False})
+        self.assertEqual(outcome, [{"id": customer.id, "error": False}])
         self.assertEqual(customer.credit_code, "91320000134766570R")
         self.assertEqual(customer.registry_status, "存续")
         self.assertTrue(customer.legal_representative)
@@ -59,7 +59,7 @@ class TestRegistry(CustomerCase):
         self.make_customer("云南电网公司（旧档案）", credit_code="91530000216520834Q")
         customer = self.make_customer("云南电网有限责任公司")
         outcome = customer.wsv_registry_enrich()
-        self.assertIn("already used by another customer", outcome[customer.id])
+        self.assertIn("already used by another customer", outcome[0]["error"])
         self.assertFalse(customer.credit_code)
         self.assertTrue(customer.registry_date)
 
@@ -77,13 +77,13 @@ class TestRegistry(CustomerCase):
         customer = self.make_customer("广西电网有限责任公司")
         with patch.dict(config.misc, {"wsv_qichacha": {**SECRETS, "secret": "wrong"}}):
             outcome = customer.wsv_registry_enrich()
-        self.assertIn("refused our key or signature", outcome[customer.id])
+        self.assertIn("refused our key or signature", outcome[0]["error"])
 
     def test_timeout(self):
         customer = self.make_customer("SLOW-TIMEOUT-TEST")
         self.backend.timeout = 0.5
         outcome = customer.wsv_registry_enrich()
-        self.assertIn("no answer within 0.5 seconds", outcome[customer.id])
+        self.assertIn("no answer within 0.5 seconds", outcome[0]["error"])
         self.assertEqual(
             self.env["wsv.registry.call"].search([("partner_id", "=", customer.id)]).status,
             "timeout",
@@ -97,7 +97,7 @@ class TestRegistry(CustomerCase):
             self.make_customer(n)
             for n in ("云南电网有限责任公司", "深圳供电局有限公司", "宝山钢铁股份有限公司")
         ]
-        outcomes = [c.wsv_registry_enrich()[c.id] for c in customers]
+        outcomes = [c.wsv_registry_enrich()[0]["error"] for c in customers]
         self.assertEqual(outcomes[:2], [False, False])
         self.assertIn("2 calls a minute", outcomes[2])
 
