@@ -8,7 +8,8 @@ ensure_postgres
 DB=${WSV_BENCH_DB:-wsv_bench}
 CONF=$WSV_HOME/odoo-bench.conf
 write_odoo_conf "$CONF" "$DB" "$(free_port)"
-if ! db_exists "$DB"; then
+if ! db_exists "$DB" || [ "$(psql -d "$DB" -Atc 'select count(*) from res_partner where is_customer' 2>/dev/null)" = 0 ]; then
+    dropdb --if-exists --force "$DB"
     say "creating $DB and generating ${WSV_BENCH_CUSTOMERS:-100000} customers (once)"
     "$WSV_VENV/bin/python" "$WSV_ROOT/scripts/odoo_db.py" -c "$CONF" "$DB" --no-demo
     odoo_bin -c "$CONF" -d "$DB" -i "$WSV_ADDONS" --stop-after-init --log-level=warn

@@ -16,8 +16,6 @@ import odoo
 from odoo import api
 from odoo.modules.registry import Registry
 
-from odoo.addons.wsv_crm_customer.lib.credit_code import complete
-
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 REGIONS = [
     ("320000", "江苏", "南京"),
@@ -42,6 +40,8 @@ FORMS = ["有限公司", "股份有限公司", "有限责任公司", "集团有�
 
 
 def customer_values(rng, index, owners):
+    from odoo.addons.wsv_crm_customer.lib.credit_code import complete  # noqa: PLC0415
+
     code6, province, city = rng.choice(REGIONS)
     org = "".join(rng.choice(ALPHABET) for _ in range(8)) + str(index % 10)
     name = f"{province}{rng.choice(WORDS)}{rng.choice(WORDS)}{rng.choice(KINDS)}{rng.choice(FORMS)}"
@@ -109,6 +109,7 @@ def main():
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     odoo.tools.config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
+    odoo.modules.module.initialize_sys_path()  # our addons, importable as odoo.addons.*
     rng = random.Random(args.seed)
     with Registry(args.database).cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {"lang": "zh_CN"})

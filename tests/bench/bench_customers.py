@@ -17,8 +17,6 @@ from odoo import api, fields
 from odoo.modules.registry import Registry
 from odoo.tests import new_test_user
 
-from odoo.addons.wsv_crm_customer.lib.credit_code import complete
-
 
 def timed(function, *args):
     start = time.perf_counter()
@@ -39,6 +37,8 @@ def report(name, value, unit, target, baseline_name, baseline):
 
 
 def bench_duplicate_check(env, rng):
+    from odoo.addons.wsv_crm_customer.lib.credit_code import complete  # noqa: PLC0415
+
     names = env["res.partner"].search_read([("is_customer", "=", True)], ["name"], limit=3000)
     Partner = env["res.partner"]
     check, lookup = [], []
@@ -154,6 +154,7 @@ def main():
     parser.add_argument("-d", "--database", required=True)
     args = parser.parse_args()
     odoo.tools.config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
+    odoo.modules.module.initialize_sys_path()  # our addons, importable as odoo.addons.*
     rng = random.Random(11)
     with Registry(args.database).cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {"lang": "zh_CN", "tracking_disable": False})

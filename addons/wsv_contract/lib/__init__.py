@@ -1,0 +1,1 @@
+"""Plain-Python business rules of wsv_contract: no ORM, unit-tested without a database."""
