@@ -15,6 +15,11 @@ if ! db_exists "$DB" || [ "$(psql -d "$DB" -Atc 'select count(*) from res_partne
     odoo_bin -c "$CONF" -d "$DB" -i "$WSV_ADDONS" --stop-after-init --log-level=warn
     "$WSV_VENV/bin/python" "$WSV_ROOT/scripts/generate_data.py" -c "$CONF" -d "$DB" \
         --customers "${WSV_BENCH_CUSTOMERS:-100000}"
+    addons_hash >"$WSV_HOME/$DB.addons-hash"
+elif [ "$(cat "$WSV_HOME/$DB.addons-hash" 2>/dev/null)" != "$(addons_hash)" ]; then
+    say "addons changed: updating $DB"
+    odoo_bin -c "$CONF" -d "$DB" -u "$WSV_ADDONS" --stop-after-init --log-level=warn
+    addons_hash >"$WSV_HOME/$DB.addons-hash"
 fi
 for bench in "$WSV_ROOT"/tests/bench/bench_*.py; do
     say "$(basename "$bench")"

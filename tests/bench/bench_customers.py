@@ -15,7 +15,6 @@ from datetime import timedelta
 import odoo
 from odoo import api, fields
 from odoo.modules.registry import Registry
-from odoo.tests import new_test_user
 
 
 def timed(function, *args):
@@ -161,14 +160,24 @@ def main():
         env["ir.config_parameter"].set_param("wsv_crm_customer.pool_daily_claim_limit", 0)
         env["ir.config_parameter"].set_param("wsv_crm_customer.pool_reclaim_lock_days", 0)
         env["wsv.holding.limit"].search([]).unlink()
-        user = new_test_user(env, login="bench_sales", groups="wsv_crm_customer.group_salesperson")
+        user = (
+            env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                {
+                    "name": "基准销售员",
+                    "login": "bench_sales",
+                    "groups_id": [(4, env.ref("wsv_crm_customer.group_salesperson").id)],
+                }
+            )
+        )
         # the salesperson holds a realistic book of customers for the list
-        env["res.partner"].search([("pool_state", "=", "private")], limit=300).with_context(
-            wsv_pool_move=True
-        ).write({"user_id": user.id})
+        env["res.partner"].search([("pool_state", "=", "private")], limit=300).write(
+            {"user_id": user.id}
+        )
         total = env["res.partner"].search_count([("is_customer", "=", True)])
         print(f"customers in {args.database}: {total}")  # noqa: T201
-        bench_duplicate_check(env.with_user(user), rng)
+        bench_duplicate_check(env(user=user.id), rng)
         bench_claim_release(env, user)
         bench_my_customers(env, user)
         bench_recycle(env)

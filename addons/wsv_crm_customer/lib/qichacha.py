@@ -122,10 +122,11 @@ class Client:
                 headers=headers,
                 timeout=self.timeout,
             )
+        # requests' messages hold the URL with our key in its query: name the error only
         except requests.Timeout as exc:
-            raise RegistryError("timeout", str(exc), duration_ms=elapsed()) from exc
+            raise RegistryError("timeout", type(exc).__name__, duration_ms=elapsed()) from exc
         except requests.RequestException as exc:
-            raise RegistryError("network", str(exc), duration_ms=elapsed()) from exc
+            raise RegistryError("network", type(exc).__name__, duration_ms=elapsed()) from exc
         duration_ms = elapsed()
 
         if response.status_code != 200:

@@ -13,3 +13,4 @@ from . import wsv_recycle_rule
 from . import wsv_grade_rule
 from . import wsv_registry_backend
 from . import res_config_settings
+from . import base_partner_merge

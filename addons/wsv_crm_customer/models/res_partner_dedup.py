@@ -6,6 +6,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from ..lib import dedup
+from .res_partner import context_value, trusted
 
 DEFAULT_THRESHOLD = 0.5
 DEFAULT_KEYS = "credit_code,name,phone,email"
@@ -16,9 +17,8 @@ class ResPartner(models.Model):
     # one concern of res.partner per file (see res_partner.py)
     _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
-    name_normalized = fields.Char(
-        compute="_compute_name_normalized", store=True, index="trigram", copy=False
-    )
+    # indexed for trigram search in res_partner.init()
+    name_normalized = fields.Char(compute="_compute_name_normalized", store=True, copy=False)
     phone_normalized = fields.Char(compute="_compute_phone_normalized", store=True, index=True)
     duplicate_candidate_ids = fields.Many2many(
         "res.partner",
@@ -71,7 +71,7 @@ class ResPartner(models.Model):
         return {k.strip() for k in keys.split(",") if k.strip()}, threshold
 
     @api.model
-    def _find_duplicates(self, values, exclude_ids=(), limit=20):
+    def _find_duplicates(self, values, exclude_ids=(), limit=20, visible_only=True):
         """Customers matching ``values`` (name, phone, email, credit_code), best first.
 
         The matching runs in SQL over all customers; the result is then searched as the
@@ -135,8 +135,10 @@ class ResPartner(models.Model):
                 match["match"].append(key)
                 match["similarity"] = round(similarity or 0.0, 3)
         visible = set(self.search([("id", "in", list(matches))]).ids)
+        for match in matches.values():
+            match["visible"] = match["id"] in visible
         ranked = sorted(
-            (m for m in matches.values() if m["id"] in visible),
+            (m for m in matches.values() if m["visible"] or not visible_only),
             key=lambda m: (-len(m["match"]), -m["similarity"]),
         )
         return ranked[:limit]
@@ -161,27 +163,40 @@ class ResPartner(models.Model):
 
     def _check_duplicates_before_save(self, vals_list):
         """A fuzzy match needs a reason (kept and logged); no reason, no change."""
-        if self.env.context.get("wsv_skip_duplicate_check"):
+        if trusted(self.env, "wsv_skip_duplicate_check"):
             return {}
         reasons = {}
         for index, vals in enumerate(vals_list):
             record = self[index] if len(self) == len(vals_list) and self else self.browse()
-            merged = {f: vals.get(f, record[f] if record else False) for f in CHECKED_FIELDS}
+            merged = {
+                f: vals[f]
+                if f in vals
+                else record[f]
+                if record
+                else context_value(self.env, vals, f)
+                for f in CHECKED_FIELDS
+            }
             if not merged["is_customer"] or not merged["name"]:
                 continue
             if not set(vals) & CHECKED_FIELDS:
                 continue
+            # decided on every customer, shown by name only where the user may see it
             matches = self._find_duplicates(
-                {**merged, "phone": merged["phone"] or merged["mobile"]}, exclude_ids=record.ids
+                {**merged, "phone": merged["phone"] or merged["mobile"]},
+                exclude_ids=record.ids,
+                visible_only=False,
             )
             # an equal credit code is refused elsewhere, with its own message
             matches = [m for m in matches if m["match"] != ["credit_code"]]
             if not matches:
                 continue
             if not (vals.get("duplicate_reason") or record.duplicate_reason):
-                names = ", ".join(
-                    self.browse([m["id"] for m in matches[:5]]).mapped("display_name")
-                )
+                shown = [m["id"] for m in matches if m["visible"]][:5]
+                names = ", ".join(self.browse(shown).mapped("display_name"))
+                hidden = len([m for m in matches if not m["visible"]])
+                if hidden:
+                    others = self.env._("%s owned by other salespeople", hidden)
+                    names = f"{names}, {others}" if names else others
                 raise ValidationError(
                     self.env._(
                         "Duplicate check: %(name)s looks like existing customers (%(names)s). "
@@ -191,13 +206,16 @@ class ResPartner(models.Model):
                     )
                 )
             if vals.get("duplicate_reason"):
-                reasons[index] = (vals["duplicate_reason"], [m["id"] for m in matches])
+                reasons[index] = (
+                    vals["duplicate_reason"],
+                    [m["id"] for m in matches if m["visible"]],
+                )
         return reasons
 
     def _log_duplicate_reasons(self, reasons):
         for index, (reason, candidate_ids) in reasons.items():
             partner = self[index] if len(self) > 1 else self
-            names = ", ".join(self.browse(candidate_ids[:5]).mapped("display_name"))
+            names = ", ".join(self.browse(candidate_ids[:5]).mapped("display_name")) or "-"
             partner.message_post(
                 body=self.env._(
                     "Kept despite possible duplicates (%(names)s). Reason: %(reason)s",
@@ -214,8 +232,9 @@ class ResPartner(models.Model):
         return partners
 
     def write(self, vals):
-        if set(vals) & CHECKED_FIELDS and self.filtered("is_customer"):
-            for partner in self.filtered("is_customer"):
+        becomes_customer = vals.get("is_customer")
+        if set(vals) & CHECKED_FIELDS:
+            for partner in self.filtered(lambda p: p.is_customer or becomes_customer):
                 reasons = partner._check_duplicates_before_save([vals])
                 if reasons:
                     partner._log_duplicate_reasons(reasons)

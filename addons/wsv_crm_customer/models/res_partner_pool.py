@@ -1,12 +1,15 @@
 """Public pool (公海池): claim, release, assign, transfer and auto-recycle of customers."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+
+import pytz
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..lib.pool import broken_limits
+from .res_partner import TRUSTED, trusted
 
 POOL_STATES = [("private", "Private"), ("pool", "Public Pool")]
 
@@ -65,30 +68,45 @@ class ResPartner(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if "user_id" in vals and not self.env.context.get("wsv_pool_move"):
-            self._check_owner_change_allowed()
-            if vals["user_id"]:
-                vals = {**vals, "owner_date": fields.Datetime.now()}
-        return super().write(vals)
-
-    def _check_owner_change_allowed(self):
-        """Salespeople change owners only through the pool actions, where the limits hold."""
+        if trusted(self.env, "wsv_pool_move") or not {"user_id", "team_id", "is_customer"} & set(
+            vals
+        ):
+            return super().write(vals)
         customers = self.filtered("is_customer")
-        if customers and not self.env.user.has_group("wsv_crm_customer.group_sales_manager"):
-            if not self.env.su:
+        if not customers or self.env.su:
+            return super().write(vals)
+        if not self.env.user.has_group("wsv_crm_customer.group_sales_manager"):
+            # owner, team and the customer flag decide who sees a customer and what the
+            # pool limits count: salespeople change them only through the pool actions
+            if "user_id" in vals or "team_id" in vals or vals.get("is_customer") is False:
                 raise UserError(
                     self.env._(
-                        "Owner: a salesperson changes the owner of a customer only by claiming "
-                        "it from the public pool or releasing it; ask a sales manager to "
-                        "transfer it."
+                        "Owner: a salesperson changes the owner or team of a customer only by "
+                        "claiming it from the public pool or releasing it; ask a sales manager "
+                        "to transfer it."
                     )
                 )
+            return super().write(vals)
+        if "user_id" not in vals:
+            return super().write(vals)
+        # a manager editing the owner by hand: the same move, logged the same way
+        user = self.env["res.users"].browse(vals["user_id"])
+        for kind in ("assign", "transfer"):
+            batch = customers.filtered(
+                lambda p, k=kind: (p.pool_state == "pool") == (k == "assign")
+            )
+            batch = batch.filtered(lambda p: p.user_id != user)
+            if batch:
+                batch._pool_move(kind if user else "release", user, self.env._("Edited by hand"))
+        rest = {k: v for k, v in vals.items() if k != "user_id"}
+        return super().write(rest) if rest else True
 
     # ------------------------------------------------------------ pool moves
     def _pool_customers(self):
         """The customers among self, locked for this transaction: of two users moving the
         same customer at once, the second waits, then finds it moved and gets an error."""
-        customers = self.sudo().filtered("is_customer").with_env(self.env)
+        self.check_access("write")
+        customers = self.filtered("is_customer")
         if len(customers) != len(self):
             raise UserError(
                 self.env._("Public pool: %s is not a customer.", (self - customers)[0].display_name)
@@ -112,10 +130,14 @@ class ResPartner(models.Model):
             }
             for partner in self
         ]
-        values = {"user_id": user.id, "owner_date": fields.Datetime.now() if user else False}
+        values = {
+            "user_id": user.id,
+            "owner_date": fields.Datetime.now() if user else False,
+            "recycle_warned_date": False,
+        }
         if user:
             values["team_id"] = user.sale_team_id.id
-        self.with_context(wsv_pool_move=True).write(values)
+        self.with_context(wsv_pool_move=TRUSTED).write(values)
         self.env["wsv.pool.move"].sudo().create(moves)
 
     def action_pool_claim(self):
@@ -123,16 +145,22 @@ class ResPartner(models.Model):
         user = self.env.user
         if not user.has_group("wsv_crm_customer.group_salesperson"):
             raise UserError(self.env._("Claim: only a salesperson can claim customers."))
-        customers = self._pool_customers()
-        # sudo: one claimed a moment ago by someone else is no longer readable, and the
-        # user must still learn who has it
-        taken = customers.sudo().filtered(lambda p: p.pool_state != "pool")
-        if taken:
+        # one claim of a user at a time: the row update makes a parallel claim of the same
+        # user fail to serialize and retry, so its limits count this claim's customers
+        self.env.cr.execute(SQL("UPDATE res_users SET id = id WHERE id = %s", user.id))
+        try:
+            customers = self._pool_customers()
+        except AccessError:
+            customers = self.browse()
+        # sudo reads only the pool state: a customer claimed a moment ago by someone else
+        # is no longer readable, and the user must still get a clear answer
+        taken = self.sudo().filtered(lambda p: p.pool_state != "pool")
+        if taken or len(customers) != len(self):
             raise UserError(
                 self.env._(
-                    "Claim: %(name)s is not in the public pool any more (owner: %(owner)s).",
-                    name=taken[0].display_name,
-                    owner=taken[0].user_id.name,
+                    "Claim: %s of these customers are not in the public pool any more: "
+                    "another salesperson has just claimed them.",
+                    len(taken) or len(self),
                 )
             )
         customers._check_claim_lock(user)
@@ -220,7 +248,10 @@ class ResPartner(models.Model):
         limit = self._pool_param("pool_daily_claim_limit", 20)
         if not limit:
             return
-        today = fields.Datetime.to_datetime(fields.Date.context_today(self))
+        # midnight where the user is, in UTC like create_date
+        tz = pytz.timezone(self.env.user.tz or "UTC")
+        local_midnight = tz.localize(datetime.combine(fields.Date.context_today(self), time()))
+        today = local_midnight.astimezone(pytz.utc).replace(tzinfo=None)
         done = (
             self.env["wsv.pool.move"]
             .sudo()
@@ -356,7 +387,7 @@ class ResPartner(models.Model):
         """Apply the auto-recycle rules: warn owners K days before, then move the neglected
         customers back to the pool. Customers a rule for their grade covers are left to it."""
         now = fields.Datetime.now()
-        Partner = self.sudo().with_context(wsv_pool_move=True, tracking_disable=False)
+        Partner = self.sudo().with_context(wsv_pool_move=TRUSTED, tracking_disable=False)
         recycled, warned = Partner.browse(), Partner.browse()
         rules = self.env["wsv.recycle.rule"].sudo().search([])
         graded = set(rules.filtered("grade").mapped("grade"))

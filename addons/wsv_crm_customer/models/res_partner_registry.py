@@ -5,6 +5,9 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..lib import credit_code as ccode
+from .res_partner import TRUSTED
+
 
 class ResPartner(models.Model):
     # one concern of res.partner per file (see res_partner.py)
@@ -30,15 +33,21 @@ class ResPartner(models.Model):
         }
         # our own data wins where we have it; the registry fills the gaps
         error = False
-        if not self.credit_code and company["credit_code"]:
+        code = ccode.normalize(company["credit_code"])
+        if not self.credit_code and code and ccode.check(code) != ccode.VALID:
+            error = self.env._(
+                "Registry: the credit code %s it returned fails the GB 32100 check; not copied.",
+                code,
+            )
+        elif not self.credit_code and code:
             try:
-                self._check_credit_code_unique([company["credit_code"]], exclude=self)
-                values["credit_code"] = company["credit_code"]
+                self._check_credit_code_unique([code], exclude=self)
+                values["credit_code"] = code
             except ValidationError as duplicate:
                 error = duplicate.args[0]
         if not self.street and company["address"]:
             values["street"] = company["address"]
-        self.with_context(wsv_skip_duplicate_check=True).write(values)
+        self.with_context(wsv_skip_duplicate_check=TRUSTED).write(values)
         return error
 
     def wsv_registry_enrich(self):
@@ -52,7 +61,11 @@ class ResPartner(models.Model):
             if backend:
                 company, error = backend.lookup(partner.credit_code or partner.name, partner)
                 if company:
-                    error = partner._apply_registry(company)
+                    try:
+                        with self.env.cr.savepoint():
+                            error = partner._apply_registry(company)
+                    except ValidationError as invalid:
+                        error = invalid.args[0]
             outcome.append({"id": partner.id, "error": error or False})
         return outcome
 

@@ -33,7 +33,9 @@ class WsvRegistryBackend(models.Model):
     refresh_days = fields.Integer(
         string="Refresh After (days)", default=90, help="The scheduled refresh renews older data."
     )
-    refresh_batch = fields.Integer(default=200)
+    refresh_batch = fields.Integer(
+        default=50, help="Customers refreshed per scheduled run: the calls run in one transaction."
+    )
     active = fields.Boolean(default=True)
     call_ids = fields.One2many("wsv.registry.call", "backend_id", string="Calls")
 

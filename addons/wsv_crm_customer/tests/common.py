@@ -12,6 +12,8 @@ from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 from odoo.tools.safe_eval import safe_eval
 
+from odoo.addons.wsv_crm_customer.models.res_partner import TRUSTED
+
 # role -> the groups a user of that role gets (the least the role needs)
 ROLES = {
     "salesperson": "wsv_crm_customer.group_salesperson",
@@ -113,7 +115,7 @@ class CustomerCase(TransactionCase):
         cls.serial += 1
         Partner = cls.env["res.partner"]
         return (
-            Partner.with_context(wsv_skip_duplicate_check=True)
+            Partner.with_context(wsv_skip_duplicate_check=TRUSTED)
             .create(
                 {
                     "name": name or f"测试客户{cls.serial:04d}号电力设备有限公司",

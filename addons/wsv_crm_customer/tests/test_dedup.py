@@ -91,7 +91,12 @@ class TestDuplicateCheck(CustomerCase):
         self.assertFalse(result["messages"])
 
     def test_merge_goes_through_odoo_merge_wizard(self):
-        twin = self._create("苏华电力设备股份有限公司", duplicate_reason="待合并")
+        code = "91320000MA1XWK801N"
+        old = self.make_customer("华东智能表计有限公司", owner=self.sales_a1, credit_code=code)
+        twin = self._create("华东智能表计股份有限公司", duplicate_reason="待合并")
+        self.env["crm.lead"].create(
+            {"name": "二期表计", "type": "opportunity", "partner_id": old.id}
+        )
         action = twin.action_merge_duplicates()
         wizard = (
             self.env[action["res_model"]]
@@ -99,4 +104,15 @@ class TestDuplicateCheck(CustomerCase):
             .with_context(**action["context"])
             .create({})
         )
-        self.assertEqual(set(wizard.partner_ids.ids), {twin.id, self.existing.id})
+        self.assertEqual(set(wizard.partner_ids.ids), {twin.id, old.id})
+        wizard.dst_partner_id = old  # keep the owned one: the code and the history move over
+        wizard.action_merge()
+        self.assertFalse(twin.exists())
+        self.assertEqual(old.credit_code, code)
+        self.assertEqual(old.opportunity_count, 1)
+
+    def test_invisible_duplicates_count_but_stay_unnamed(self):
+        hidden = self.make_customer("广东粤能计量技术有限公司", owner=self.sales_b1)
+        with self.assertRaisesRegex(ValidationError, "1 owned by other salespeople") as error:
+            self._create("粤能计量技术有限公司")
+        self.assertNotIn(hidden.name, str(error.exception))

@@ -47,15 +47,39 @@ class TestPool(CustomerCase):
         free = self.make_customer()
         with self.assertRaisesRegex(UserError, "not in the public pool"):
             (free | customer).with_user(self.sales_a1).action_pool_claim()
+        # nothing about the other salesperson's customer is told
+        with self.assertRaises(UserError) as error:
+            customer.with_user(self.sales_a1).action_pool_claim()
+        self.assertNotIn(customer.name, str(error.exception))
+        self.assertNotIn(self.sales_a2.name, str(error.exception))
         self.assertEqual(customer.user_id, self.sales_a2)
         self.assertFalse(free.user_id)
         self.assertFalse(free.pool_move_ids)
 
-    def test_salesperson_cannot_set_owner_directly(self):
+    def test_salesperson_cannot_set_owner_team_or_flag_directly(self):
         customer = self.make_customer()
+        own = self.make_customer(owner=self.sales_a1)
+        for target, vals in [
+            (customer, {"user_id": self.sales_a1.id}),
+            (customer, {"is_customer": False}),
+            (own, {"team_id": self.team_b.id}),
+            (own, {"user_id": self.sales_a2.id}),
+        ]:
+            with self.assertRaisesRegex(UserError, "Owner"):
+                target.with_user(self.sales_a1).write(vals)
+        # a context flag from a client does not open the door
         with self.assertRaisesRegex(UserError, "Owner"):
-            customer.with_user(self.sales_a1).write({"user_id": self.sales_a1.id})
+            customer.with_user(self.sales_a1).with_context(wsv_pool_move=True).write(
+                {"user_id": self.sales_a1.id}
+            )
         self.assertFalse(customer.user_id)
+        self.assertEqual(own.team_id, self.team_a)
+
+    def test_manager_editing_owner_by_hand_is_logged(self):
+        customer = self.make_customer(owner=self.sales_a1)
+        customer.with_user(self.manager_a).write({"user_id": self.sales_a2.id})
+        self.assertEqual(customer.user_id, self.sales_a2)
+        self.assertEqual(customer.pool_move_ids.kind, "transfer")
 
     def test_release_of_someone_elses_customer_refused(self):
         customer = self.make_customer(owner=self.sales_a2)
