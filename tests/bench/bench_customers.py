@@ -106,9 +106,14 @@ def bench_recycle(env):
     env["wsv.recycle.rule"].sudo().create({"name": "基准", "no_followup_days": 90, "warn_days": 7})
     total = Partner.search_count([("is_customer", "=", True)])
     seconds, recycled = timed(lambda: (Partner._cron_pool_recycle(), env.flush_all())[0])
-    scan, _ = timed(lambda: env.cr.execute("SELECT count(*) FROM res_partner WHERE is_customer"))
+    # baseline: reading once the columns the job looks at, for every customer
+    scan, _ = timed(
+        lambda: Partner.search_read(
+            [("is_customer", "=", True)], ["user_id", "grade", "last_followup_date", "owner_date"]
+        )
+    )
     print(f"  auto-recycle over {total} customers: {recycled} recycled")  # noqa: T201
-    report("auto-recycle job", seconds, "s", 30, "one count(*) scan", max(scan, 1e-6))
+    report("auto-recycle job", seconds, "s", 30, "search_read of all customers", scan)
 
 
 def bench_my_customers(env, user):

@@ -9,7 +9,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..lib.pool import broken_limits
-from .res_partner import TRUSTED, trusted
+from .res_partner import TRUSTED, context_value, trusted
 
 POOL_STATES = [("private", "Private"), ("pool", "Public Pool")]
 
@@ -63,7 +63,7 @@ class ResPartner(models.Model):
     def create(self, vals_list):
         now = fields.Datetime.now()
         for vals in vals_list:
-            if vals.get("user_id"):
+            if context_value(self.env, vals, "user_id"):
                 vals.setdefault("owner_date", now)
         return super().create(vals_list)
 
