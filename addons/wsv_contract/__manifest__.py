@@ -8,6 +8,9 @@
     "license": "LGPL-3",
     "depends": ["wsv_crm_customer", "sale_management", "base_tier_validation"],
     "data": [
+        "security/ir.model.access.csv",
+        "security/ir_rules.xml",
+        "data/wsv_contract_data.xml",
         "views/product_template_views.xml",
         "views/sale_order_views.xml",
     ],

@@ -1,0 +1,66 @@
+from odoo import api, fields, models
+
+CONTRACT_TYPES = [
+    ("framework", "Framework"),
+    ("single", "Single"),
+    ("supplementary", "Supplementary"),
+]
+DOCUMENT_TYPES = [
+    ("bid_notice", "Bid-winning Notice"),
+    ("signed_original", "Signed Original"),
+    ("technical_agreement", "Technical Agreement"),
+    ("other", "Other"),
+]
+
+
+class WsvContractDocument(models.Model):
+    """A document in a contract's archive (合同档案); a new upload of a type is a new version."""
+
+    _name = "wsv.contract.document"
+    _description = "Contract Document"
+    _order = "doc_type, version desc"
+
+    order_id = fields.Many2one(
+        "sale.order", string="Contract", required=True, ondelete="cascade", index=True
+    )
+    doc_type = fields.Selection(DOCUMENT_TYPES, string="Document Type", required=True)
+    version = fields.Integer(readonly=True, default=1)
+    file = fields.Binary(required=True, attachment=True)
+    file_name = fields.Char()
+    note = fields.Char()
+    create_uid = fields.Many2one("res.users", string="Uploaded By", readonly=True)
+    create_date = fields.Datetime(string="Uploaded On", readonly=True)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            previous = self.search(
+                [("order_id", "=", vals.get("order_id")), ("doc_type", "=", vals.get("doc_type"))],
+                order="version desc",
+                limit=1,
+            )
+            vals["version"] = previous.version + 1
+        return super().create(vals_list)
+
+
+class WsvContractDocRequirement(models.Model):
+    """The documents a contract type needs before it can be signed."""
+
+    _name = "wsv.contract.doc.requirement"
+    _description = "Required Contract Document"
+    _order = "contract_type, doc_type"
+
+    contract_type = fields.Selection(CONTRACT_TYPES, required=True)
+    doc_type = fields.Selection(DOCUMENT_TYPES, string="Document Type", required=True)
+
+    _sql_constraints = [
+        (
+            "type_doc_unique",
+            "UNIQUE (contract_type, doc_type)",
+            "This document is required already.",
+        ),
+    ]
+
+    @api.model
+    def _required(self, contract_type):
+        return set(self.sudo().search([("contract_type", "=", contract_type)]).mapped("doc_type"))

@@ -1,0 +1,50 @@
+from odoo import api, fields, models
+
+from ..lib.milestones import TRIGGERS, Milestone
+
+TRIGGER_NAMES = {
+    "signing": "On Signing (advance)",
+    "delivery": "On Delivery",
+    "acceptance": "On Acceptance",
+    "invoice": "After Invoice",
+    "warranty_end": "Warranty Retention (end of warranty)",
+}
+
+
+class WsvContractMilestone(models.Model):
+    """A payment milestone (付款节点): a percent or an amount due on a trigger, N days after."""
+
+    _name = "wsv.contract.milestone"
+    _description = "Payment Milestone"
+    _order = "sequence, id"
+
+    sequence = fields.Integer(default=10)
+    order_id = fields.Many2one("sale.order", string="Contract", ondelete="cascade", index=True)
+    template_id = fields.Many2one("wsv.contract.template", ondelete="cascade", index=True)
+    name = fields.Char(string="Description", translate=True)
+    trigger = fields.Selection(
+        [(t, TRIGGER_NAMES[t]) for t in TRIGGERS], required=True, default="delivery"
+    )
+    percent = fields.Float(string="Percent (%)", digits=(5, 2))
+    amount = fields.Monetary(currency_field="currency_id")
+    days = fields.Integer(string="Due After (days)", help="Days after the trigger.")
+    currency_id = fields.Many2one(
+        "res.currency",
+        compute="_compute_currency_id",
+        store=True,
+    )
+    amount_due = fields.Monetary(compute="_compute_amount_due", currency_field="currency_id")
+
+    @api.depends("order_id.currency_id", "template_id")
+    def _compute_currency_id(self):
+        for line in self:
+            line.currency_id = line.order_id.currency_id or self.env.company.currency_id
+
+    @api.depends("percent", "amount", "order_id.amount_total")
+    def _compute_amount_due(self):
+        for line in self:
+            total = line.order_id.amount_total
+            line.amount_due = line.amount or total * line.percent / 100
+
+    def _as_rule(self):
+        return [Milestone(m.trigger, m.percent, m.amount, m.days) for m in self]

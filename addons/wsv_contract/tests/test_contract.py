@@ -1,0 +1,183 @@
+import base64
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, tagged
+
+from odoo.addons.wsv_crm_customer.tests.common import CustomerCase, new_test_user
+
+PDF = base64.b64encode(b"%PDF-1.4 contract")
+
+
+@tagged("post_install", "-at_install")
+class ContractCase(CustomerCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.reviewer = new_test_user(
+            cls.env, login="t_reviewer", groups="wsv_crm_customer.group_contract_reviewer"
+        )
+        cls.customer = cls.make_customer("测试电网有限公司", owner=cls.sales_a1)
+        cls.product = cls.env["product.product"].create(
+            {"name": "单相智能电能表测试型", "list_price": 200.0, "standard_price": 120.0}
+        )
+        cls.template = cls.env["wsv.contract.template"].create(
+            {
+                "name": "电能表标准合同",
+                "contract_type": "single",
+                "warranty_months": 24,
+                "lead_days": 30,
+                "milestone_ids": [
+                    Command.create({"trigger": "signing", "percent": 30}),
+                    Command.create({"trigger": "delivery", "percent": 60, "days": 30}),
+                    Command.create({"trigger": "warranty_end", "percent": 10}),
+                ],
+            }
+        )
+
+    @classmethod
+    def make_contract(cls, user=None, **values):
+        user = user or cls.sales_a1
+        return (
+            cls.env["sale.order"]
+            .with_user(user)
+            .create(
+                {
+                    "partner_id": cls.customer.id,
+                    "user_id": user.id,
+                    "template_id": cls.template.id,
+                    "order_line": [
+                        Command.create({"product_id": cls.product.id, "product_uom_qty": 100})
+                    ],
+                    **values,
+                }
+            )
+        )
+
+    def attach(self, contract, doc_type="signed_original"):
+        self.env["wsv.contract.document"].create(
+            {"order_id": contract.id, "doc_type": doc_type, "file": PDF, "file_name": "合同.pdf"}
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestContractFlow(ContractCase):
+    def test_template_fills_terms_and_numbers_the_contract(self):
+        contract = self.make_contract()
+        self.assertTrue(contract.contract_number.startswith("HT"))
+        self.assertNotEqual(contract.contract_number, contract.name)
+        self.assertEqual(contract.warranty_months, 24)
+        self.assertEqual(contract.milestone_ids.mapped("percent"), [30, 60, 10])
+        view = "wsv_contract.sale_order_view_form_contract"
+        with Form(self.env["sale.order"].with_user(self.sales_a1), view=view) as form:
+            form.partner_id = self.customer
+            form.template_id = self.template
+            self.assertEqual(form.lead_days, 30)
+            self.assertEqual(len(form.milestone_ids), 3)
+
+    def test_full_flow_submit_approve_sign_execute_close(self):
+        contract = self.make_contract()
+        contract.action_contract_submit()
+        self.assertEqual(contract.contract_state, "review")
+        contract.with_user(self.reviewer).action_contract_approve()
+        self.assertEqual(contract.contract_state, "approved")
+        self.attach(contract)
+        contract.action_contract_sign()
+        self.assertEqual(contract.contract_state, "signed")
+        self.assertEqual(contract.state, "sale")
+        self.assertTrue(contract.signing_date)
+        contract.action_contract_execute()
+        contract.action_contract_close()
+        self.assertEqual(contract.contract_state, "closed")
+
+    def test_milestones_must_total_100(self):
+        contract = self.make_contract()
+        contract.milestone_ids[0].percent = 25
+        with self.assertRaisesRegex(UserError, "add up to 95.0%, not 100%"):
+            contract.action_contract_submit()
+        self.assertEqual(contract.contract_state, "draft")
+
+    def test_retention_needs_a_warranty_period(self):
+        contract = self.make_contract(warranty_months=0)
+        with self.assertRaisesRegex(UserError, "set the Warranty"):
+            contract.action_contract_submit()
+
+    def test_cannot_approve_own_contract(self):
+        contract = self.make_contract(user=self.manager_a)
+        contract.action_contract_submit()
+        with self.assertRaisesRegex(UserError, "your own contract"):
+            contract.with_user(self.manager_a).action_contract_approve()
+        with self.assertRaisesRegex(UserError, "only a contract reviewer"):
+            contract.with_user(self.sales_a2).action_contract_approve()
+        self.assertEqual(contract.contract_state, "review")
+
+    def test_signing_needs_the_required_documents(self):
+        contract = self.make_contract(contract_type="framework")
+        contract.action_contract_submit()
+        contract.with_user(self.reviewer).action_contract_approve()
+        self.attach(contract)
+        with self.assertRaisesRegex(UserError, "Bid-winning Notice"):
+            contract.action_contract_sign()
+        self.assertEqual(contract.contract_state, "approved")
+        self.assertEqual(contract.state, "draft")
+        self.attach(contract, "bid_notice")
+        self.attach(contract)  # a second original is version 2
+        self.assertEqual(
+            sorted(
+                contract.document_ids.filtered(lambda d: d.doc_type == "signed_original").mapped(
+                    "version"
+                )
+            ),
+            [1, 2],
+        )
+        contract.action_contract_sign()
+        self.assertEqual(contract.contract_state, "signed")
+
+    def test_change_after_approval_goes_back_to_review(self):
+        contract = self.make_contract()
+        contract.action_contract_submit()
+        contract.with_user(self.reviewer).action_contract_approve()
+        contract.order_line.price_unit = 150
+        self.assertEqual(contract.contract_state, "review")
+        contract.with_user(self.reviewer).action_contract_approve()
+        contract.warranty_months = 36
+        self.assertEqual(contract.contract_state, "review")
+
+    def test_signed_contract_amounts_are_frozen(self):
+        contract = self.make_contract()
+        contract.action_contract_submit()
+        contract.with_user(self.reviewer).action_contract_approve()
+        self.attach(contract)
+        contract.action_contract_sign()
+        with self.assertRaisesRegex(UserError, "is signed"):
+            contract.order_line.price_unit = 150
+        with self.assertRaisesRegex(UserError, "is signed"):
+            contract.write({"order_line": [Command.create({"product_id": self.product.id})]})
+        self.assertEqual(contract.order_line.price_unit, 200)
+
+    def test_odoo_confirm_is_replaced_by_signing(self):
+        contract = self.make_contract()
+        with self.assertRaisesRegex(UserError, "sign it once approved"):
+            contract.action_confirm()
+        self.assertEqual(contract.state, "draft")
+
+
+@tagged("post_install", "-at_install")
+class TestContractAccess(ContractCase):
+    def test_who_sees_which_contract(self):
+        own_a1 = self.make_contract()
+        own_a2 = self.make_contract(user=self.sales_a2)
+        own_b1 = self.make_contract(user=self.sales_b1)
+        all_three = own_a1 | own_a2 | own_b1
+
+        def visible(user):
+            return self.env["sale.order"].with_user(user).search([("id", "in", all_three.ids)])
+
+        self.assertEqual(visible(self.sales_a1), own_a1)
+        self.assertEqual(visible(self.manager_a), own_a1 | own_a2)
+        self.assertEqual(visible(self.director), all_three)
+        self.assertFalse(visible(self.reviewer))  # drafts are not the reviewers' yet
+        own_b1.with_user(self.sales_b1).action_contract_submit()
+        self.assertEqual(visible(self.reviewer), own_b1)
+        with self.assertRaises(AccessError):
+            own_a2.with_user(self.sales_a1).read(["name"])
