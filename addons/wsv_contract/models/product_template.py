@@ -9,3 +9,7 @@ class ProductTemplate(models.Model):
         tracking=True,
         help="Lowest unit price a contract may carry without approval (contract review).",
     )
+    lead_days = fields.Integer(
+        string="Production Lead Time (days)",
+        help="Days the factory needs to deliver; a contract promising less needs approval.",
+    )

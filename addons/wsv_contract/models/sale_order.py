@@ -7,6 +7,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.addons.wsv_crm_customer.models.res_partner import TRUSTED, trusted
 
 from ..lib import milestones as milestone_rules
+from ..lib import review
 from .wsv_contract_document import CONTRACT_TYPES
 
 CONTRACT_STATES = [
@@ -34,7 +35,14 @@ FROZEN_STATES = ("signed", "executing", "closed")
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _name = "sale.order"
+    _inherit = ["sale.order", "tier.validation"]
+    # OCA tier validation drives the approvals of the review state
+    _state_field = "contract_state"
+    _state_from = ["review"]
+    _state_to = ["approved"]
+    _cancel_state = "cancel"
+    _tier_validation_manual_config = False
 
     contract_number = fields.Char(readonly=True, copy=False, index=True)
     contract_type = fields.Selection(CONTRACT_TYPES, required=True, default="single", tracking=True)
@@ -67,6 +75,15 @@ class SaleOrder(models.Model):
     )
     document_ids = fields.One2many("wsv.contract.document", "order_id", string="Documents")
     document_count = fields.Integer(compute="_compute_document_count")
+    review_result_ids = fields.One2many("wsv.review.result", "order_id", string="Review Results")
+    review_failed_rule_ids = fields.Many2many(
+        "wsv.review.rule", string="Failed Review Rules", copy=False, readonly=True
+    )
+    review_verdict = fields.Selection(
+        [("pass", "Pass"), ("approval", "Needs Approval"), ("block", "Blocked")],
+        readonly=True,
+        copy=False,
+    )
 
     _sql_constraints = [
         ("contract_number_unique", "UNIQUE (contract_number)", "Contract Number must be unique."),
@@ -130,10 +147,13 @@ class SaleOrder(models.Model):
             )
 
     def _back_to_review(self):
+        """New terms, new review: the approvals start over."""
         if self:
-            self._set_contract_state("review")
+            self.restart_validation()
+            self._set_contract_state("draft")
             for order in self:
                 order.message_post(body=self.env._("Terms changed after approval: back to review."))
+            self.action_contract_submit()
 
     def _lines_changed(self):
         self._check_terms_change()
@@ -225,31 +245,186 @@ class SaleOrder(models.Model):
 
     # ------------------------------------------------------------ actions
     def action_contract_submit(self):
-        """Submit for review: the terms are checked; the review itself follows."""
+        """Submit: every review rule runs in one pass over all the contracts; a blocking rule
+        stops the submission with all its reasons, approval rules route to their reviewers
+        (tier validation), and a contract that passes everything is approved at once."""
         self._check_state("draft")
         self._check_submittable()
-        self._set_contract_state("review")
+        self._run_review()
+        blocked = self.filtered(lambda o: o.review_verdict == "block")
+        if blocked:
+            reasons = blocked.review_result_ids.filtered(lambda r: r.outcome == "block")
+            raise UserError(
+                self.env._("Contract review blocks the submission:")
+                + "\n"
+                + "\n".join(f"- {r.order_id.contract_number}: {r.message}" for r in reasons)
+            )
+        self.filtered(lambda o: o.review_verdict == "pass")._set_contract_state("approved")
+        to_approve = self.filtered(lambda o: o.review_verdict == "approval")
+        to_approve._set_contract_state("review")
+        to_approve.request_validation()
         return True
 
-    def action_contract_approve(self):
-        self._check_state("review")
-        user = self.env.user
-        if not (
-            user.has_group("wsv_crm_customer.group_contract_reviewer")
-            or user.has_group("wsv_crm_customer.group_sales_manager")
-        ):
-            raise UserError(
-                self.env._("Approval: only a contract reviewer or a sales manager approves.")
+    # ------------------------------------------------------------ review
+    def _review_snapshot(self):
+        """The contract as lib.review sees it."""
+        self.ensure_one()
+        partner = self.partner_id.commercial_partner_id
+        # credit figures are finance's fields: the review reads them for everyone it serves
+        credit = partner.sudo().read(["credit_limit", "credit"])[0]
+        total = self.amount_total
+        advance = sum(
+            m.percent or (m.amount / total * 100 if total else 0)
+            for m in self.milestone_ids
+            if m.trigger == "signing"
+        )
+        return review.Contract(
+            amount=total,
+            lines=[
+                review.Line(
+                    product=line.product_id.display_name,
+                    qty=line.product_uom_qty,
+                    price_unit=line.price_unit,
+                    list_price=line.product_id.lst_price,
+                    floor_price=line.product_id.floor_price,
+                    cost=line.product_id.standard_price,
+                    discount=line.discount,
+                    lead_days=line.product_id.lead_days,
+                )
+                for line in self.order_line
+                if not line.display_type and line.product_id
+            ],
+            customer_grade=partner.grade or None,
+            credit_limit=credit["credit_limit"],
+            open_receivables=credit["credit"],
+            advance_percent=advance,
+            credit_days=max(self.milestone_ids.mapped("days") or [0]),
+            lead_days=self.lead_days,
+            warranty_months=self.warranty_months,
+            contract_type=self.contract_type,
+            documents=frozenset(self.document_ids.mapped("doc_type")),
+        )
+
+    def _run_review(self):
+        """All the rules over all the contracts in one pass; results stored on each."""
+        rules = self.env["wsv.review.rule"].sudo().search([])
+        typed = rules._as_rules()
+        by_domain = rules._domain_failures(self)
+        by_id = {rule.id: rule for rule in rules}
+        self.review_result_ids.sudo().unlink()
+        results = []
+        for order in self:
+            outcomes = review.evaluate(order._review_snapshot(), typed)
+            for rule_id, failing in by_domain.items():
+                fails = order in failing
+                outcome = by_id[rule_id].outcome if fails else "pass"
+                outcomes.append(review.Result(rule_id, not fails, outcome, "domain", {}))
+            order.with_context(wsv_contract_state=TRUSTED).write(
+                {
+                    "review_verdict": review.verdict(outcomes),
+                    "review_failed_rule_ids": [
+                        (6, 0, [o.rule_id for o in outcomes if not o.passed])
+                    ],
+                }
             )
-        own = self.filtered(lambda o: user in (o.user_id | o.create_uid))
+            results += [
+                {
+                    "order_id": order.id,
+                    "rule_id": o.rule_id,
+                    "outcome": o.outcome,
+                    "message": "" if o.passed else order._review_message(by_id[o.rule_id], o),
+                }
+                for o in outcomes
+            ]
+        self.env["wsv.review.result"].sudo().create(results)
+
+    def _review_message(self, rule, result):
+        """A translated sentence for a failed rule, from its code and numbers."""
+        d, _ = result.details, self.env._
+        parts = []
+        if result.code == "below_floor":
+            parts.append(_("Below the floor price: %s.", ", ".join(d["lines"])))
+        elif result.code == "discount_over":
+            parts.append(
+                _(
+                    "Discount of %(worst)s%% over the allowed %(max)s%%: %(lines)s.",
+                    worst=d["worst_percent"],
+                    max=d["max_percent"],
+                    lines=", ".join(d["lines"]),
+                )
+            )
+        elif result.code == "margin_low":
+            parts.append(
+                _(
+                    "Gross margin %(margin)s%% under %(min)s%%.",
+                    margin=d["margin_percent"],
+                    min=d["min_percent"],
+                )
+            )
+        elif result.code == "over_credit":
+            parts.append(
+                _(
+                    "Open receivables and this contract (%(exposure)s) exceed the credit limit "
+                    "(%(limit)s).",
+                    exposure=round(d["exposure"], 2),
+                    limit=round(d["limit"], 2),
+                )
+            )
+        elif result.code == "no_credit_limit":
+            parts.append(_("The customer has no credit limit."))
+        elif result.code == "lead_time_short":
+            parts.append(
+                _(
+                    "Delivery in %(days)s days, production needs %(needed)s.",
+                    days=d["lead_days"],
+                    needed=d["needed_days"],
+                )
+            )
+        elif result.code == "warranty_long":
+            parts.append(
+                _(
+                    "Warranty of %(months)s months over the policy's %(max)s.",
+                    months=d["warranty_months"],
+                    max=d["max_months"],
+                )
+            )
+        elif result.code == "documents_missing":
+            parts.append(_("Missing documents: %s.", ", ".join(d["missing"])))
+        if "min_percent" in d and "advance_percent" in d:
+            parts.append(
+                _(
+                    "Advance %(advance)s%% under the %(min)s%% required for grade %(grade)s.",
+                    advance=round(d["advance_percent"], 2),
+                    min=d["min_percent"],
+                    grade=d["grade"],
+                )
+            )
+        if "max_days" in d:
+            parts.append(
+                _(
+                    "%(days)s credit days over the allowed %(max)s.",
+                    days=d["credit_days"],
+                    max=d["max_days"],
+                )
+            )
+        return " ".join(filter(None, [rule.message] + parts))
+
+    def validate_tier(self):
+        own = self.filtered(lambda o: self.env.user in (o.user_id | o.create_uid))
         if own:
             raise UserError(
                 self.env._(
-                    "Approval: you cannot approve your own contract %s.", own[0].contract_number
+                    "Approval: you cannot approve your own contract %s.", own.contract_number
                 )
             )
-        self._set_contract_state("approved")
-        return True
+        result = super().validate_tier()
+        # the last approval approves the contract
+        self.filtered(lambda o: o.validation_status == "validated")._set_contract_state("approved")
+        return result
+
+    def _get_tier_validation_readonly_domain(self):
+        # read-only while the approvers look at it, editable again once decided
+        return "validation_status in ('waiting', 'pending')"
 
     def action_contract_sign(self):
         self._check_state("approved")

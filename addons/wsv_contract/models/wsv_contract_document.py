@@ -62,5 +62,12 @@ class WsvContractDocRequirement(models.Model):
     ]
 
     @api.model
+    def _required_map(self):
+        required = {code: [] for code, _label in CONTRACT_TYPES}
+        for row in self.sudo().search([]):
+            required[row.contract_type].append(row.doc_type)
+        return required
+
+    @api.model
     def _required(self, contract_type):
         return set(self.sudo().search([("contract_type", "=", contract_type)]).mapped("doc_type"))

@@ -18,6 +18,16 @@ class ContractCase(CustomerCase):
             cls.env, login="t_reviewer", groups="wsv_crm_customer.group_contract_reviewer"
         )
         cls.customer = cls.make_customer("测试电网有限公司", owner=cls.sales_a1)
+        # one rule the standard contract fails (24 months of warranty), approved by reviewers
+        cls.env["wsv.review.rule"].search([]).active = False
+        cls.warranty_rule = cls.env["wsv.review.rule"].create(
+            {
+                "name": "质保超过12个月",
+                "rule_type": "warranty",
+                "max_months": 12,
+                "reviewer_group_id": cls.env.ref("wsv_crm_customer.group_contract_reviewer").id,
+            }
+        )
         cls.product = cls.env["product.product"].create(
             {"name": "单相智能电能表测试型", "list_price": 200.0, "standard_price": 120.0}
         )
@@ -79,7 +89,7 @@ class TestContractFlow(ContractCase):
         contract = self.make_contract()
         contract.action_contract_submit()
         self.assertEqual(contract.contract_state, "review")
-        contract.with_user(self.reviewer).action_contract_approve()
+        contract.with_user(self.reviewer).validate_tier()
         self.assertEqual(contract.contract_state, "approved")
         self.attach(contract)
         contract.action_contract_sign()
@@ -106,15 +116,16 @@ class TestContractFlow(ContractCase):
         contract = self.make_contract(user=self.manager_a)
         contract.action_contract_submit()
         with self.assertRaisesRegex(UserError, "your own contract"):
-            contract.with_user(self.manager_a).action_contract_approve()
-        with self.assertRaisesRegex(UserError, "only a contract reviewer"):
-            contract.with_user(self.sales_a2).action_contract_approve()
+            contract.with_user(self.manager_a).validate_tier()
+        contract.with_user(self.director).validate_tier()  # not a reviewer of this tier
         self.assertEqual(contract.contract_state, "review")
+        contract.with_user(self.reviewer).validate_tier()
+        self.assertEqual(contract.contract_state, "approved")
 
     def test_signing_needs_the_required_documents(self):
         contract = self.make_contract(contract_type="framework")
         contract.action_contract_submit()
-        contract.with_user(self.reviewer).action_contract_approve()
+        contract.with_user(self.reviewer).validate_tier()
         self.attach(contract)
         with self.assertRaisesRegex(UserError, "Bid-winning Notice"):
             contract.action_contract_sign()
@@ -136,17 +147,17 @@ class TestContractFlow(ContractCase):
     def test_change_after_approval_goes_back_to_review(self):
         contract = self.make_contract()
         contract.action_contract_submit()
-        contract.with_user(self.reviewer).action_contract_approve()
+        contract.with_user(self.reviewer).validate_tier()
         contract.order_line.price_unit = 150
         self.assertEqual(contract.contract_state, "review")
-        contract.with_user(self.reviewer).action_contract_approve()
+        contract.with_user(self.reviewer).validate_tier()
         contract.warranty_months = 36
         self.assertEqual(contract.contract_state, "review")
 
     def test_signed_contract_amounts_are_frozen(self):
         contract = self.make_contract()
         contract.action_contract_submit()
-        contract.with_user(self.reviewer).action_contract_approve()
+        contract.with_user(self.reviewer).validate_tier()
         self.attach(contract)
         contract.action_contract_sign()
         with self.assertRaisesRegex(UserError, "is signed"):
@@ -160,6 +171,81 @@ class TestContractFlow(ContractCase):
         with self.assertRaisesRegex(UserError, "sign it once approved"):
             contract.action_confirm()
         self.assertEqual(contract.state, "draft")
+
+
+@tagged("post_install", "-at_install")
+class TestContractReview(ContractCase):
+    def test_passing_contract_is_approved_at_once(self):
+        contract = self.make_contract(warranty_months=12)
+        contract.action_contract_submit()
+        self.assertEqual(contract.contract_state, "approved")
+        self.assertEqual(contract.review_verdict, "pass")
+        self.assertFalse(contract.review_ids)
+
+    def test_failing_rule_routes_to_its_reviewers(self):
+        contract = self.make_contract()
+        contract.action_contract_submit()
+        self.assertEqual((contract.contract_state, contract.review_verdict), ("review", "approval"))
+        self.assertEqual(contract.review_failed_rule_ids, self.warranty_rule)
+        self.assertIn(self.reviewer, contract.review_ids.reviewer_ids)
+        result = contract.review_result_ids
+        self.assertIn("24", result.message)
+        to_review = (
+            self.env["sale.order"]
+            .with_user(self.reviewer)
+            .search([("contract_state", "=", "review"), ("can_review", "=", True)])
+        )
+        self.assertIn(contract, to_review)
+
+    def test_blocking_rule_lists_every_reason_and_changes_nothing(self):
+        Rule = self.env["wsv.review.rule"]
+        Rule.create(
+            {"name": "毛利底线", "rule_type": "margin_floor", "min_percent": 60, "outcome": "block"}
+        )
+        Rule.create(
+            {
+                "name": "禁止海外客户",
+                "rule_type": "domain",
+                "outcome": "block",
+                "domain": f"[('partner_id', '=', {self.customer.id})]",
+                "message": "该客户暂停合作",
+            }
+        )
+        contract = self.make_contract()
+        with self.assertRaisesRegex(UserError, "(?s)Gross margin 40.0% under 60.*该客户暂停合作"):
+            contract.action_contract_submit()
+        self.assertEqual(contract.contract_state, "draft")
+        self.assertFalse(contract.review_ids)
+
+    def test_all_rule_types_in_one_pass(self):
+        self.product.floor_price = 210
+        self.product.lead_days = 60
+        Rule = self.env["wsv.review.rule"]
+        reviewers = self.env.ref("wsv_crm_customer.group_contract_reviewer").id
+        for rule_type in (
+            "price_floor",
+            "max_discount",
+            "margin_floor",
+            "credit",
+            "payment_terms",
+            "lead_time",
+        ):
+            Rule.create({"name": rule_type, "rule_type": rule_type, "reviewer_group_id": reviewers})
+        contract = self.make_contract()
+        contract.order_line.discount = 30
+        contract.action_contract_submit()
+        failed = set(contract.review_failed_rule_ids.mapped("rule_type"))
+        self.assertEqual(
+            failed,
+            {
+                "price_floor",
+                "max_discount",
+                "margin_floor",
+                "lead_time",
+                "warranty",
+                "payment_terms",
+            },
+        )
 
 
 @tagged("post_install", "-at_install")

@@ -9,6 +9,7 @@ PRODUCTS = ["wsv_contract.product_template_menu"]
 CONFIG = [
     "wsv_contract.wsv_contract_template_menu",
     "wsv_contract.wsv_contract_doc_requirement_menu",
+    "wsv_contract.wsv_review_rule_menu",
 ]
 
 
