@@ -6,7 +6,7 @@
     "website": "https://wsv.example.com/crm",
     "author": "WSV",
     "license": "LGPL-3",
-    "depends": ["wsv_crm_customer", "sale_management", "base_tier_validation"],
+    "depends": ["wsv_crm_customer", "sale_management", "sale_margin", "base_tier_validation"],
     "data": [
         "security/ir.model.access.csv",
         "security/ir_rules.xml",

@@ -4,3 +4,4 @@ from . import wsv_contract_milestone
 from . import wsv_contract_template
 from . import wsv_review_rule
 from . import sale_order
+from . import res_partner

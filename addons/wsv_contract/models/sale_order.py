@@ -32,6 +32,11 @@ TERM_FIELDS = {
     "order_line",
 }
 FROZEN_STATES = ("signed", "executing", "closed")
+# who may see costs and margins (sale_margin's fields are open to every internal user)
+COST_GROUPS = (
+    "wsv_crm_customer.group_sales_director,wsv_crm_customer.group_finance,"
+    "wsv_crm_customer.group_product_manager"
+)
 
 
 class SaleOrder(models.Model):
@@ -75,6 +80,14 @@ class SaleOrder(models.Model):
     )
     document_ids = fields.One2many("wsv.contract.document", "order_id", string="Documents")
     document_count = fields.Integer(compute="_compute_document_count")
+    margin = fields.Monetary(groups=COST_GROUPS)
+    margin_percent = fields.Float(groups=COST_GROUPS)
+    signed_margin = fields.Monetary(
+        string="Gross Margin at Signing", readonly=True, copy=False, groups=COST_GROUPS
+    )
+    signed_margin_percent = fields.Float(
+        string="Gross Margin at Signing (%)", readonly=True, copy=False, groups=COST_GROUPS
+    )
     review_result_ids = fields.One2many("wsv.review.result", "order_id", string="Review Results")
     review_failed_rule_ids = fields.Many2many(
         "wsv.review.rule", string="Failed Review Rules", copy=False, readonly=True
@@ -433,6 +446,13 @@ class SaleOrder(models.Model):
             order.signing_date = order.signing_date or fields.Date.context_today(self)
         self.with_context(wsv_contract_signing=TRUSTED).action_confirm()
         self._set_contract_state("signed")
+        # the margin as signed, kept for reports whatever costs do later; a signed contract
+        # is a won deal for its customer (grading, holding limits, auto-recycle)
+        for order in self.sudo():
+            order.with_context(wsv_contract_state=TRUSTED).write(
+                {"signed_margin": order.margin, "signed_margin_percent": order.margin_percent}
+            )
+            order.partner_id.commercial_partner_id._record_won(order.signing_date)
         return True
 
     def action_contract_execute(self):
@@ -469,6 +489,10 @@ class SaleOrder(models.Model):
 
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
+
+    purchase_price = fields.Float(groups=COST_GROUPS)
+    margin = fields.Float(groups=COST_GROUPS)
+    margin_percent = fields.Float(groups=COST_GROUPS)
 
     @api.model_create_multi
     def create(self, vals_list):

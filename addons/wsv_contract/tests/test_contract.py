@@ -249,6 +249,60 @@ class TestContractReview(ContractCase):
 
 
 @tagged("post_install", "-at_install")
+class TestContractMargin(ContractCase):
+    def _signed(self):
+        contract = self.make_contract(warranty_months=12)
+        contract.action_contract_submit()
+        self.attach(contract)
+        contract.action_contract_sign()
+        return contract
+
+    def test_margin_at_signing_seen_only_by_cost_roles(self):
+        contract = self._signed()
+        as_director = contract.with_user(self.director)
+        margin = contract.amount_untaxed - 100 * 120  # untaxed revenue less cost
+        self.assertAlmostEqual(as_director.signed_margin, margin)
+        self.assertAlmostEqual(
+            as_director.signed_margin_percent, margin / contract.amount_untaxed, 2
+        )
+        self.assertAlmostEqual(as_director.order_line.margin, margin)
+        self.product.standard_price = 190  # later costs do not change the signed margin
+        self.assertAlmostEqual(as_director.signed_margin, margin)
+        for field in ("margin", "signed_margin"):
+            with self.assertRaises(AccessError):
+                contract.with_user(self.sales_a1).read([field])
+        with self.assertRaises(AccessError):
+            contract.order_line.with_user(self.sales_a1).read(["purchase_price"])
+        view = contract.with_user(self.sales_a1).get_views(
+            [(self.env.ref("wsv_contract.sale_order_view_form_contract").id, "form")]
+        )
+        arch = view["views"]["form"]["arch"]
+        self.assertNotIn('name="margin"', arch if isinstance(arch, str) else arch.decode())
+
+    def test_signed_contract_counts_as_won_and_exempts_recycling(self):
+        self.env["wsv.recycle.rule"].create(
+            {"name": "30天", "no_followup_days": 30, "warn_days": 0}
+        )
+        self._signed()
+        self.assertTrue(self.customer.last_won_date)
+        self.env.cr.execute(
+            "UPDATE res_partner SET create_date = now() - interval '60 days', "
+            "owner_date = now() - interval '60 days' WHERE id = %s",
+            (self.customer.id,),
+        )
+        self.customer.invalidate_recordset()
+        self.env["res.partner"]._cron_pool_recycle()
+        self.assertEqual(self.customer.pool_state, "private")
+
+    def test_signed_amount_feeds_grading(self):
+        self.env["wsv.grade.rule"].search([]).unlink()
+        self.env["wsv.grade.rule"].create({"grade": "B", "min_contract_amount": 15000})
+        self._signed()
+        self.customer._recompute_grade()
+        self.assertEqual(self.customer.grade, "B")
+
+
+@tagged("post_install", "-at_install")
 class TestContractAccess(ContractCase):
     def test_who_sees_which_contract(self):
         own_a1 = self.make_contract()

@@ -387,6 +387,7 @@ class ResPartner(models.Model):
         """Apply the auto-recycle rules: warn owners K days before, then move the neglected
         customers back to the pool. Customers a rule for their grade covers are left to it."""
         now = fields.Datetime.now()
+        self.env.flush_all()  # the rules read the database directly
         Partner = self.sudo().with_context(wsv_pool_move=TRUSTED, tracking_disable=False)
         recycled, warned = Partner.browse(), Partner.browse()
         rules = self.env["wsv.recycle.rule"].sudo().search([])

@@ -1,0 +1,47 @@
+import dataclasses
+from datetime import timedelta
+
+from odoo import fields, models
+from odoo.tools import SQL
+
+SIGNED = ("signed", "executing", "closed")
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    def _pool_recycle_exemptions(self):
+        exemptions = super()._pool_recycle_exemptions()
+        exemptions["exempt_signed_contracts"] = SQL(
+            """EXISTS (SELECT 1 FROM sale_order o
+                        WHERE o.partner_id IN (SELECT c.id FROM res_partner c
+                                                WHERE c.commercial_partner_id = p.id)
+                          AND o.contract_state IN ('signed', 'executing'))"""
+        )
+        return exemptions
+
+    def _grading_metrics(self):
+        """The yearly contract amount: contracts signed in the last 365 days."""
+        metrics = super()._grading_metrics()
+        since = fields.Date.context_today(self) - timedelta(days=365)
+        groups = (
+            self.env["sale.order"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id", "child_of", self.ids),
+                    ("contract_state", "in", SIGNED),
+                    ("signing_date", ">=", since),
+                ],
+                ["partner_id"],
+                ["amount_untaxed:sum"],
+            )
+        )
+        amounts = {}
+        for partner, amount in groups:
+            key = partner.commercial_partner_id.id
+            amounts[key] = amounts.get(key, 0.0) + amount
+        return {
+            partner_id: dataclasses.replace(metric, contract_amount=amounts.get(partner_id, 0.0))
+            for partner_id, metric in metrics.items()
+        }
