@@ -10,9 +10,12 @@
     "data": [
         "security/ir.model.access.csv",
         "security/ir_rules.xml",
+        "security/wsv_requirement_rules.xml",
         "data/wsv_contract_data.xml",
+        "data/wsv_requirement_data.xml",
         "views/product_template_views.xml",
         "views/sale_order_views.xml",
+        "views/wsv_requirement_views.xml",
     ],
     "demo": ["demo/product_demo.xml"],
 }

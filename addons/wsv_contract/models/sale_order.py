@@ -279,12 +279,12 @@ class SaleOrder(models.Model):
         return True
 
     # ------------------------------------------------------------ review
-    def _review_snapshot(self):
-        """The contract as lib.review sees it."""
+    def _review_snapshot(self, credit):
+        """The contract as lib.review sees it; ``credit`` maps customers to their credit
+        limit and open receivables (read once for all the contracts)."""
         self.ensure_one()
         partner = self.partner_id.commercial_partner_id
-        # credit figures are finance's fields: the review reads them for everyone it serves
-        credit = partner.sudo().read(["credit_limit", "credit"])[0]
+        credit_limit, open_receivables = credit[partner.id]
         total = self.amount_total
         advance = sum(
             m.percent or (m.amount / total * 100 if total else 0)
@@ -308,8 +308,8 @@ class SaleOrder(models.Model):
                 if not line.display_type and line.product_id
             ],
             customer_grade=partner.grade or None,
-            credit_limit=credit["credit_limit"],
-            open_receivables=credit["credit"],
+            credit_limit=credit_limit,
+            open_receivables=open_receivables,
             advance_percent=advance,
             credit_days=max(self.milestone_ids.mapped("days") or [0]),
             lead_days=self.lead_days,
@@ -325,21 +325,19 @@ class SaleOrder(models.Model):
         by_domain = rules._domain_failures(self)
         by_id = {rule.id: rule for rule in rules}
         self.review_result_ids.sudo().unlink()
-        results = []
+        # credit figures are finance's fields: the review reads them, in one query, for
+        # whoever submits
+        partners = self.partner_id.commercial_partner_id.sudo()
+        credit = {p.id: (p.credit_limit, p.credit) for p in partners}
+        results, verdicts = [], {}
         for order in self:
-            outcomes = review.evaluate(order._review_snapshot(), typed)
+            outcomes = review.evaluate(order._review_snapshot(credit), typed)
             for rule_id, failing in by_domain.items():
                 fails = order in failing
                 outcome = by_id[rule_id].outcome if fails else "pass"
                 outcomes.append(review.Result(rule_id, not fails, outcome, "domain", {}))
-            order.with_context(wsv_contract_state=TRUSTED).write(
-                {
-                    "review_verdict": review.verdict(outcomes),
-                    "review_failed_rule_ids": [
-                        (6, 0, [o.rule_id for o in outcomes if not o.passed])
-                    ],
-                }
-            )
+            failed = tuple(sorted(o.rule_id for o in outcomes if not o.passed))
+            verdicts.setdefault((review.verdict(outcomes), failed), []).append(order.id)
             results += [
                 {
                     "order_id": order.id,
@@ -349,6 +347,11 @@ class SaleOrder(models.Model):
                 }
                 for o in outcomes
             ]
+        # one write per distinct verdict, not one per contract
+        for (verdict, failed), ids in verdicts.items():
+            self.browse(ids).with_context(wsv_contract_state=TRUSTED).write(
+                {"review_verdict": verdict, "review_failed_rule_ids": [(6, 0, list(failed))]}
+            )
         self.env["wsv.review.result"].sudo().create(results)
 
     def _review_message(self, rule, result):

@@ -1,2 +1,3 @@
 from . import test_contract
+from . import test_requirement
 from . import test_smoke
