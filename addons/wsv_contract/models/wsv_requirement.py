@@ -280,12 +280,9 @@ class WsvRequirement(models.Model):
             lambda line: (line.rule_id.id, line.requirement_id.id, line.sequence, line.id)
         )
         codes = [line.rule_id._allocate_code() for line in lines]
-        # Product managers issue codes but do not keep the product master data: the products
-        # are made with the system's rights, once the checks above passed.
-        products = (
-            self.env["product.product"]
-            .sudo()
-            .create([line._product_values(code) for line, code in zip(lines, codes, strict=True)])
+        # product managers keep the catalogue (security/ir.model.access.csv)
+        products = self.env["product.product"].create(
+            [line._product_values(code) for line, code in zip(lines, codes, strict=True)]
         )
         for line, code, product in zip(lines, codes, products, strict=True):
             line.with_context(**{WORKFLOW_KEY: TRUSTED}).write(
