@@ -13,7 +13,7 @@ import random
 import time
 
 import odoo
-from odoo import api
+from odoo import api, fields
 from odoo.modules.registry import Registry
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -102,12 +102,78 @@ def generate_customers(env, count, rng, owners, batch=2000):
     return time.perf_counter() - start
 
 
+def generate_contracts(env, count, rng, batch=500, lines=5):
+    """``count`` contracts of ``lines`` lines on the generated customers, with milestones;
+    a third signed (signed contracts are what receivables grow from)."""
+    from odoo.addons.wsv_crm_customer.models.res_partner import TRUSTED  # noqa: PLC0415
+
+    products = env["product.product"].create(
+        [
+            {
+                "name": f"{kind}（生成{i:02d}）",
+                "list_price": price,
+                "standard_price": round(price * 0.7, 2),
+                "floor_price": round(price * 0.85, 2),
+            }
+            for i, (kind, price) in enumerate(
+                [
+                    ("单相智能电能表", 168),
+                    ("三相智能电能表", 620),
+                    ("集中器", 1380),
+                    ("采集终端", 2150),
+                ]
+                * 3
+            )
+        ]
+    )
+    customers = env["res.partner"].search([("is_customer", "=", True), ("user_id", "!=", False)])
+    Orders = env["sale.order"].with_context(tracking_disable=True, mail_create_nolog=True)
+    start = time.perf_counter()
+    for first in range(0, count, batch):
+        vals = []
+        for _ in range(first, min(first + batch, count)):
+            customer = rng.choice(customers)
+            vals.append(
+                {
+                    "partner_id": customer.id,
+                    "user_id": customer.user_id.id,
+                    "contract_type": rng.choice(["single", "single", "framework"]),
+                    "warranty_months": rng.choice([12, 24, 36]),
+                    "lead_days": rng.choice([30, 45, 60]),
+                    "milestone_ids": [
+                        (0, 0, {"trigger": "signing", "percent": 30}),
+                        (0, 0, {"trigger": "delivery", "percent": 60, "days": 30}),
+                        (0, 0, {"trigger": "warranty_end", "percent": 10}),
+                    ],
+                    "order_line": [
+                        (
+                            0,
+                            0,
+                            {
+                                "product_id": rng.choice(products).id,
+                                "product_uom_qty": rng.randint(10, 5000),
+                            },
+                        )
+                        for _ in range(lines)
+                    ],
+                }
+            )
+        orders = Orders.create(vals)
+        signed = orders[::3]
+        signed.write({"signing_date": fields.Date.today()})
+        signed.with_context(wsv_contract_state=TRUSTED).write({"contract_state": "signed"})
+        env.cr.commit()  # noqa: B950 - a long load commits per batch, like an import
+        env.invalidate_all()
+    return time.perf_counter() - start
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
     parser.add_argument("-c", "--config", required=True)
     parser.add_argument("-d", "--database", required=True)
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--salespeople", type=int, default=200)
+    parser.add_argument("--contracts", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     odoo.tools.config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
@@ -119,6 +185,8 @@ def main():
         env.cr.commit()
         seconds = generate_customers(env, args.customers, rng, owners)
         print(f"customers: {args.customers} in {seconds:.1f} s")  # noqa: T201
+        seconds = generate_contracts(env, args.contracts, rng)
+        print(f"contracts: {args.contracts} in {seconds:.1f} s")  # noqa: T201
 
 
 if __name__ == "__main__":
