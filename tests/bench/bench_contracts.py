@@ -6,28 +6,10 @@ and a 1,000-row contract list.
 Makes its contracts in the transaction and rolls everything back at the end.
 """
 
-import argparse
 import random
 import statistics
-import time
 
-import odoo
-from odoo import api
-from odoo.modules.registry import Registry
-
-
-def timed(function, *args):
-    start = time.perf_counter()
-    result = function(*args)
-    return time.perf_counter() - start, result
-
-
-def report(name, value, unit, target, baseline_name, baseline):
-    ok = "ok" if value < target else "OVER TARGET"
-    print(  # noqa: T201
-        f"{name:<44} {value:9.1f} {unit:<3} (target < {target:g} {unit}: {ok}); "
-        f"{baseline_name} {baseline:.1f} {unit}, ratio {value / baseline:.1f}x"
-    )
+from common import bench_env, list_load, report, timed
 
 
 def make_contracts(env, count, lines, rng):
@@ -112,24 +94,8 @@ def bench_review(env, rng):
 
 def bench_list(env):
     make_contracts(env, 1000, 2, random.Random(3))
-    view = env.ref("wsv_contract.sale_order_view_list_contract")
     Order = env["sale.order"].with_context(lang="zh_CN")
-    fields_ = Order.get_views([(view.id, "list")])["models"]["sale.order"]["fields"]
-    spec = {
-        name: {"fields": {"display_name": {}}} if Order._fields[name].type == "many2one" else {}
-        for name in fields_
-    }
-    Order.web_search_read([], spec, limit=1000)
-    results = {}
-    for limit in (100, 1000):
-        times, counts = [], []
-        for _ in range(5):
-            env.invalidate_all()
-            before = env.cr.sql_log_count
-            seconds, _ = timed(Order.web_search_read, [], spec, 0, limit)
-            times.append(seconds * 1000)
-            counts.append(env.cr.sql_log_count - before)
-        results[limit] = (statistics.median(times), max(counts))
+    results = list_load(env, Order, "wsv_contract.sale_order_view_list_contract", [], (100, 1000))
     env.invalidate_all()
     base, _ = timed(Order.search_read, [], ["name"], 0, 1000)
     report(
@@ -140,24 +106,13 @@ def bench_list(env):
         "search_read of names",
         base * 1000,
     )
-    print(  # noqa: T201
-        f"  queries: {results[100][1]} for 100 rows, {results[1000][1]} for 1000 rows "
-        f"({'constant' if results[100][1] == results[1000][1] else 'GROWS WITH ROWS'})"
-    )
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("-c", "--config", required=True)
-    parser.add_argument("-d", "--database", required=True)
-    args = parser.parse_args()
-    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
-    odoo.modules.module.initialize_sys_path()
-    with Registry(args.database).cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {"lang": "zh_CN", "tracking_disable": True})
+    with bench_env(__doc__.split("\n")[0]) as env:
+        env = env(context=dict(env.context, tracking_disable=True))
         bench_review(env, random.Random(5))
         bench_list(env)
-        cr.rollback()
 
 
 if __name__ == "__main__":

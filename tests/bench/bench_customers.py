@@ -6,33 +6,17 @@ Prints each figure with its target and a ratio against a baseline measured in th
 on the same data. Every change it makes is rolled back at the end.
 """
 
-import argparse
 import random
 import statistics
-import time
 from datetime import timedelta
 
-import odoo
-from odoo import api, fields
-from odoo.modules.registry import Registry
+from common import bench_env, list_load, report, timed
 
-
-def timed(function, *args):
-    start = time.perf_counter()
-    result = function(*args)
-    return time.perf_counter() - start, result
+from odoo import fields
 
 
 def p95(samples):
     return statistics.quantiles(samples, n=20)[-1]
-
-
-def report(name, value, unit, target, baseline_name, baseline):
-    ok = "ok" if value < target else "OVER TARGET"
-    print(  # noqa: T201
-        f"{name:<44} {value:9.1f} {unit:<3} (target < {target:g} {unit}: {ok}); "
-        f"{baseline_name} {baseline:.1f} {unit}, ratio {value / baseline:.1f}x"
-    )
 
 
 def bench_duplicate_check(env, rng):
@@ -117,25 +101,11 @@ def bench_recycle(env):
 
 
 def bench_my_customers(env, user):
-    view = env.ref("wsv_crm_customer.res_partner_view_list_customer")
     Partner = env["res.partner"].with_user(user).with_context(lang="zh_CN")
-    spec = {
-        name: {"fields": {"display_name": {}}} if Partner._fields[name].type == "many2one" else {}
-        for name in Partner.get_views([(view.id, "list")])["models"]["res.partner"]["fields"]
-    }
     domain = [("is_customer", "=", True), ("user_id", "=", user.id)]
-    env.invalidate_all()
-    Partner.web_search_read(domain, spec, limit=80)  # warm the caches as a second page load would
-    results = {}
-    for limit in (20, 80):
-        times, counts = [], []
-        for _ in range(10):
-            env.invalidate_all()
-            before = env.cr.sql_log_count
-            seconds, _ = timed(Partner.web_search_read, domain, spec, 0, limit)
-            times.append(seconds * 1000)
-            counts.append(env.cr.sql_log_count - before)
-        results[limit] = (statistics.median(times), max(counts))
+    results = list_load(
+        env, Partner, "wsv_crm_customer.res_partner_view_list_customer", domain, (20, 80)
+    )
     env.invalidate_all()
     base, _ = timed(Partner.search_read, domain, ["name"], 0, 80)
     report(
@@ -146,22 +116,11 @@ def bench_my_customers(env, user):
         "search_read of names",
         base * 1000,
     )
-    print(  # noqa: T201
-        f"  queries: {results[20][1]} for 20 rows, {results[80][1]} for 80 rows "
-        f"({'constant' if results[20][1] == results[80][1] else 'GROWS WITH ROWS'})"
-    )
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("-c", "--config", required=True)
-    parser.add_argument("-d", "--database", required=True)
-    args = parser.parse_args()
-    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
-    odoo.modules.module.initialize_sys_path()  # our addons, importable as odoo.addons.*
     rng = random.Random(11)
-    with Registry(args.database).cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {"lang": "zh_CN", "tracking_disable": False})
+    with bench_env(__doc__.split("\n")[0]) as env:
         env["ir.config_parameter"].set_param("wsv_crm_customer.pool_daily_claim_limit", 0)
         env["ir.config_parameter"].set_param("wsv_crm_customer.pool_reclaim_lock_days", 0)
         env["wsv.holding.limit"].search([]).unlink()
@@ -181,12 +140,11 @@ def main():
             {"user_id": user.id}
         )
         total = env["res.partner"].search_count([("is_customer", "=", True)])
-        print(f"customers in {args.database}: {total}")  # noqa: T201
+        print(f"customers in {env.cr.dbname}: {total}")  # noqa: T201
         bench_duplicate_check(env(user=user.id), rng)
         bench_claim_release(env, user)
         bench_my_customers(env, user)
         bench_recycle(env)
-        cr.rollback()
 
 
 if __name__ == "__main__":
