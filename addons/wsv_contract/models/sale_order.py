@@ -8,6 +8,7 @@ from odoo.addons.wsv_crm_customer.models.res_partner import TRUSTED, trusted
 
 from ..lib import milestones as milestone_rules
 from ..lib import review
+from .workflow import wrong_state
 from .wsv_contract_document import CONTRACT_TYPES
 
 CONTRACT_STATES = [
@@ -244,15 +245,14 @@ class SaleOrder(models.Model):
                 )
 
     def _check_state(self, *states):
-        wrong = self.filtered(lambda o: o.contract_state not in states)
+        wrong = wrong_state(self, "contract_state", states)
         if wrong:
-            names = dict(self._fields["contract_state"]._description_selection(self.env))
             raise UserError(
                 self.env._(
                     "Contract %(number)s is %(state)s: this step needs it %(needed)s.",
                     number=wrong[0].contract_number,
-                    state=names[wrong[0].contract_state],
-                    needed=" / ".join(names[s] for s in states),
+                    state=wrong[1],
+                    needed=wrong[2],
                 )
             )
 

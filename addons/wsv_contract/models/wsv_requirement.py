@@ -9,6 +9,7 @@ from odoo.tools import SQL
 from odoo.addons.wsv_crm_customer.models.res_partner import TRUSTED, trusted
 
 from ..lib import material_code
+from .workflow import wrong_state
 
 PRODUCT_MANAGER = "wsv_crm_customer.group_product_manager"
 REQUIREMENT_STATES = [
@@ -177,15 +178,14 @@ class WsvRequirement(models.Model):
         self.with_context(**{WORKFLOW_KEY: TRUSTED}).write(vals)
 
     def _check_state(self, *states):
-        wrong = self.filtered(lambda r: r.state not in states)
+        wrong = wrong_state(self, "state", states)
         if wrong:
-            names = dict(self._fields["state"]._description_selection(self.env))
             raise UserError(
                 self.env._(
                     "Requirement %(name)s is %(state)s: this step needs it %(needed)s.",
                     name=wrong[0].name,
-                    state=names[wrong[0].state],
-                    needed=" / ".join(names[s] for s in states),
+                    state=wrong[1],
+                    needed=wrong[2],
                 )
             )
 
