@@ -18,4 +18,5 @@
         "views/wsv_requirement_views.xml",
     ],
     "demo": ["demo/product_demo.xml"],
+    "post_init_hook": "post_init_hook",
 }

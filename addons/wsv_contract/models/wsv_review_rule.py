@@ -76,7 +76,9 @@ class WsvReviewRule(models.Model):
         """Each approval rule routes to one tier: the contracts that failed it, reviewed by its
         group (OCA base_tier_validation does the rest)."""
         model = self.env["ir.model"]._get("sale.order")
-        for rule in self:
+        # the tier's name is a plain field shown to the reviewers: the company's language
+        lang = self.env.company.partner_id.lang or self.env.lang
+        for rule in self.with_context(lang=lang):
             values = {
                 "name": rule.name,
                 "model_id": model.id,

@@ -197,6 +197,12 @@ class TestContractReview(ContractCase):
         )
         self.assertIn(contract, to_review)
 
+    def test_tiers_are_named_in_the_company_language(self):
+        rule = self.env.ref("wsv_contract.review_rule_warranty")
+        lang = self.env.company.partner_id.lang
+        self.assertEqual(rule.tier_definition_id.name, rule.with_context(lang=lang).name)
+        self.assertEqual(rule.tier_definition_id.reviewer_group_id, rule.reviewer_group_id)
+
     def test_blocking_rule_lists_every_reason_and_changes_nothing(self):
         Rule = self.env["wsv.review.rule"]
         Rule.create(
