@@ -310,3 +310,23 @@ def test_the_warranty_period_does_not_change_the_amounts():
 def test_rounding_must_be_positive(rounding):
     with pytest.raises(ValueError, match="rounding"):
         amounts(USUAL, 1000, rounding=rounding)
+
+
+def test_advance_percent_counts_signing_lines_only():
+    terms = [
+        milestones.Milestone("signing", percent=20),
+        milestones.Milestone("signing", amount=1000),
+        milestones.Milestone("delivery", percent=70, days=30),
+    ]
+    assert milestones.advance_percent(terms, 10000) == pytest.approx(30)
+    assert milestones.advance_percent(terms, 0) == pytest.approx(20)  # amounts need a total
+    assert milestones.advance_percent([], 10000) == 0
+
+
+def test_credit_days_is_the_longest_wait():
+    terms = [
+        milestones.Milestone("delivery", percent=50, days=30),
+        milestones.Milestone("invoice", percent=50, days=90),
+    ]
+    assert milestones.credit_days(terms) == 90
+    assert milestones.credit_days([]) == 0

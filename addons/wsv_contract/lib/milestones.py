@@ -96,3 +96,17 @@ def amounts(milestones, total, rounding=0.01):
         money.append((value / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step)
     money.append(exact_total - sum(money))
     return [float(value) for value in money]
+
+
+def advance_percent(milestones, total):
+    """The share of the contract due on signing (the advance), in percent of ``total``."""
+    return sum(
+        m.percent or (m.amount / total * 100 if total else 0.0)
+        for m in milestones
+        if m.trigger == "signing"
+    )
+
+
+def credit_days(milestones):
+    """The longest wait after any trigger, in days (the contract's credit period)."""
+    return max((m.days for m in milestones), default=0)

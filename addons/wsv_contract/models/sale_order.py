@@ -286,11 +286,7 @@ class SaleOrder(models.Model):
         partner = self.partner_id.commercial_partner_id
         credit_limit, open_receivables = credit[partner.id]
         total = self.amount_total
-        advance = sum(
-            m.percent or (m.amount / total * 100 if total else 0)
-            for m in self.milestone_ids
-            if m.trigger == "signing"
-        )
+        terms = self.milestone_ids._as_rule()
         return review.Contract(
             amount=total,
             lines=[
@@ -310,8 +306,8 @@ class SaleOrder(models.Model):
             customer_grade=partner.grade or None,
             credit_limit=credit_limit,
             open_receivables=open_receivables,
-            advance_percent=advance,
-            credit_days=max(self.milestone_ids.mapped("days") or [0]),
+            advance_percent=milestone_rules.advance_percent(terms, total),
+            credit_days=milestone_rules.credit_days(terms),
             lead_days=self.lead_days,
             warranty_months=self.warranty_months,
             contract_type=self.contract_type,
@@ -451,11 +447,14 @@ class SaleOrder(models.Model):
         self._set_contract_state("signed")
         # the margin as signed, kept for reports whatever costs do later; a signed contract
         # is a won deal for its customer (grading, holding limits, auto-recycle)
+        # (sudo: the margin fields are the cost roles', the snapshot is taken for everyone)
         for order in self.sudo():
             order.with_context(wsv_contract_state=TRUSTED).write(
                 {"signed_margin": order.margin, "signed_margin_percent": order.margin_percent}
             )
-            order.partner_id.commercial_partner_id._record_won(order.signing_date)
+        for day in set(self.mapped("signing_date")):
+            signed = self.filtered(lambda o, d=day: o.signing_date == d)
+            signed.partner_id.commercial_partner_id._record_won(day)
         return True
 
     def action_contract_execute(self):

@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import CustomerCase
 
@@ -74,6 +74,25 @@ class TestPool(CustomerCase):
             )
         self.assertFalse(customer.user_id)
         self.assertEqual(own.team_id, self.team_a)
+
+    def test_release_and_assign_wizards_as_the_users(self):
+        customer = self.make_customer(owner=self.sales_a1)
+        wizard_model = self.env["wsv.pool.wizard"]
+        context = {
+            "active_model": "res.partner",
+            "active_ids": customer.ids,
+            "default_action": "release",
+        }
+        with Form(wizard_model.with_user(self.sales_a1).with_context(**context)) as form:
+            form.reason = "客户撤销采购计划"
+        form.record.action_confirm()
+        self.assertEqual(customer.pool_state, "pool")
+        context["default_action"] = "assign"
+        with Form(wizard_model.with_user(self.manager_a).with_context(**context)) as form:
+            form.user_id = self.sales_a2
+        form.record.action_confirm()
+        self.assertEqual(customer.user_id, self.sales_a2)
+        self.assertEqual(customer.pool_move_ids.sorted("id").mapped("kind"), ["release", "assign"])
 
     def test_manager_editing_owner_by_hand_is_logged(self):
         customer = self.make_customer(owner=self.sales_a1)
