@@ -6,9 +6,17 @@
     "website": "https://wsv.example.com/crm",
     "author": "WSV",
     "license": "LGPL-3",
-    "depends": ["wsv_contract", "account"],
+    "depends": ["wsv_contract", "account", "report_xlsx"],
     "data": [
         "security/security.xml",
+        "security/ir.model.access.csv",
+        "security/ir_rules.xml",
+        "data/wsv_fulfillment_data.xml",
+        "views/wsv_delivery_request_views.xml",
+        "views/wsv_receivable_views.xml",
+        "views/wsv_sales_target_views.xml",
+        "views/sale_order_views.xml",
         "views/wsv_fulfillment_menus.xml",
     ],
+    "demo": ["demo/wsv_fulfillment_demo.xml"],
 }

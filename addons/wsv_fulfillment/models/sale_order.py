@@ -1,0 +1,294 @@
+"""The contract's money side: its status chain, deliveries, receivable schedule and
+collections."""
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.wsv_contract.lib import milestones as milestone_rules
+
+from ..lib import schedule
+
+SIGNED = ("signed", "executing", "closed")
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    acceptance_date = fields.Date(tracking=True, copy=False)
+    sap_order_number = fields.Char(string="SAP Order No.", copy=False, index=True, tracking=True)
+    delivery_request_ids = fields.One2many("wsv.delivery.request", "order_id")
+    installment_ids = fields.One2many("wsv.receivable.installment", "order_id")
+    delivery_request_count = fields.Integer(compute="_compute_fulfillment_counts")
+    installment_count = fields.Integer(compute="_compute_fulfillment_counts")
+    # the status chain: stored, so lists, filters and reports use them
+    amount_signed = fields.Monetary(
+        string="Signed Amount", compute="_compute_amount_signed", store=True
+    )
+    sap_ordered = fields.Boolean(
+        string="Ordered in SAP", compute="_compute_sap_ordered", store=True
+    )
+    delivered_percent = fields.Float(
+        string="Delivered (%)", compute="_compute_chain_percents", store=True, digits=(5, 2)
+    )
+    invoiced_percent = fields.Float(
+        string="Invoiced (%)", compute="_compute_chain_percents", store=True, digits=(5, 2)
+    )
+    amount_collected = fields.Monetary(
+        string="Collected Amount", compute="_compute_collections", store=True
+    )
+    collected_percent = fields.Float(
+        string="Collected (%)", compute="_compute_collections", store=True, digits=(5, 2)
+    )
+    overdue_amount = fields.Monetary(compute="_compute_collections", store=True)
+
+    @api.depends("delivery_request_ids", "installment_ids")
+    def _compute_fulfillment_counts(self):
+        for order in self:
+            order.delivery_request_count = len(order.delivery_request_ids)
+            order.installment_count = len(order.installment_ids.filtered(lambda i: not i.void))
+
+    @api.depends("contract_state", "amount_total")
+    def _compute_amount_signed(self):
+        for order in self:
+            order.amount_signed = order.amount_total if order.contract_state in SIGNED else 0.0
+
+    @api.depends("sap_order_number")
+    def _compute_sap_ordered(self):
+        for order in self:
+            order.sap_ordered = bool(order.sap_order_number)
+
+    @api.depends(
+        "amount_total",
+        "order_line.qty_delivered",
+        "order_line.qty_invoiced",
+        "order_line.price_total",
+        "order_line.product_uom_qty",
+    )
+    def _compute_chain_percents(self):
+        for order in self:
+            delivered = invoiced = 0.0
+            for line in order.order_line.filtered(lambda r: r.product_uom_qty):
+                unit = line.price_total / line.product_uom_qty
+                delivered += unit * line.qty_delivered
+                invoiced += unit * line.qty_invoiced
+            total = order.amount_total
+            order.delivered_percent = delivered / total * 100 if total else 0.0
+            order.invoiced_percent = invoiced / total * 100 if total else 0.0
+
+    @api.depends(
+        "amount_total",
+        "installment_ids.amount_collected",
+        "installment_ids.amount_open",
+        "installment_ids.status",
+    )
+    def _compute_collections(self):
+        for order in self:
+            items = order.installment_ids
+            collected = sum(items.mapped("amount_collected"))
+            order.amount_collected = collected
+            total = order.amount_total
+            order.collected_percent = collected / total * 100 if total else 0.0
+            order.overdue_amount = sum(
+                items.filtered(lambda i: i.status == "overdue").mapped("amount_open")
+            )
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "acceptance_date" in vals or "warranty_months" in vals:
+            self.filtered(lambda o: o.contract_state in SIGNED)._wsv_generate_schedule()
+        return result
+
+    def action_contract_sign(self):
+        result = super().action_contract_sign()
+        self._wsv_generate_schedule()
+        return result
+
+    def action_contract_cancel(self):
+        collected = self.installment_ids.filtered(
+            lambda i: i.amount_collected or i.amount_confirmed
+        )
+        if collected:
+            raise UserError(
+                self.env._(
+                    "Contract %s has collections recorded; cancel them before the contract.",
+                    collected[0].order_id.contract_number,
+                )
+            )
+        result = super().action_contract_cancel()
+        self.installment_ids.sudo().write({"void": True})
+        return result
+
+    # ------------------------------------------------------------ schedule
+    def _wsv_events(self, deliveries):
+        """What has happened on the contract, as lib.schedule sees it."""
+        self.ensure_one()
+        total = self.amount_total
+        delivered = [
+            (request.delivery_date, min(request.amount / total, 1.0))
+            for request in deliveries.get(self.id, [])
+            if total and request.amount > 0
+        ]
+        # rounding can leave the delivered shares a hair over the whole
+        fractions = sum(fraction for _, fraction in delivered)
+        if fractions > 1 and delivered:
+            day, last = delivered[-1]
+            delivered[-1] = (day, last - (fractions - 1))
+        invoices = [
+            (move.invoice_date, move.amount_total)
+            for move in self.invoice_ids
+            if move.state == "posted" and move.move_type == "out_invoice" and move.invoice_date
+        ]
+        warranty_end = (
+            self.acceptance_date + relativedelta(months=self.warranty_months)
+            if self.acceptance_date
+            else None
+        )
+        return schedule.Events(
+            signing=self.signing_date or None,
+            deliveries=delivered,
+            acceptance=self.acceptance_date or None,
+            invoices=invoices,
+            warranty_end=warranty_end,
+        )
+
+    def _wsv_terms(self):
+        self.ensure_one()
+        milestones = self.milestone_ids
+        if not milestones:
+            return []
+        amounts = milestone_rules.amounts(
+            milestones._as_rule(), self.amount_total, self.currency_id.rounding
+        )
+        return [
+            schedule.Term(f"m{m.id}", m.trigger, max(amount, 0.0), max(m.days, 0))
+            for m, amount in zip(milestones, amounts, strict=True)
+        ]
+
+    def _wsv_generate_schedule(self):
+        """(Re)generate the receivable schedules of signed contracts, all in a few queries:
+        one installment per trigger, and collections are never lost (an installment whose
+        key is gone stays while it holds money)."""
+        orders = self.filtered(lambda o: o.contract_state in SIGNED)
+        if not orders:
+            return
+        Installment = self.env["wsv.receivable.installment"].sudo()
+        existing = Installment.search([("order_id", "in", orders.ids), ("void", "=", False)])
+        existing._lock()
+        by_order = {}
+        for item in existing:
+            by_order.setdefault(item.order_id.id, Installment)
+            by_order[item.order_id.id] |= item
+        deliveries = {}
+        delivered = (
+            self.env["wsv.delivery.request"]
+            .sudo()
+            .search(
+                [("order_id", "in", orders.ids), ("state", "=", "delivered")],
+                order="delivery_date, id",
+            )
+        )
+        for request in delivered:
+            deliveries.setdefault(request.order_id.id, []).append(request)
+        milestones = {f"m{m.id}": m for m in orders.milestone_ids}
+        to_create, to_void, updates = [], [], {}
+        for order in orders:
+            old = by_order.get(order.id, Installment)
+            old_by_key = {item.key: item for item in old}
+            new = schedule.build(order._wsv_terms(), order._wsv_events(deliveries))
+            try:
+                keep, void = schedule.merge(
+                    [
+                        schedule.Installment(i.key, i.trigger, i.amount, i.due_date or None)
+                        for i in old
+                    ],
+                    new,
+                    {i.key: i.amount_collected + i.amount_confirmed for i in old},
+                )
+            except ValueError as error:
+                raise UserError(
+                    self.env._(
+                        "Receivable schedule of %(number)s: installment %(key)s holds more "
+                        "collections than its new amount; cancel some of them first.",
+                        number=order.contract_number,
+                        key=error.args[1] if len(error.args) > 1 else "",
+                    )
+                ) from None
+            to_void.extend(old_by_key[key].id for key in void)
+            for item in keep:
+                current = old_by_key.get(item.key)
+                due = item.due or False
+                if current is None:
+                    milestone = milestones.get(item.key.split("/")[0])
+                    to_create.append(
+                        {
+                            "name": f"{order.contract_number}/{item.key}",
+                            "order_id": order.id,
+                            "user_id": order.user_id.id,
+                            "key": item.key,
+                            "trigger": item.trigger,
+                            "milestone_id": milestone.id if milestone else False,
+                            "amount": item.amount,
+                            "due_date": due,
+                        }
+                    )
+                elif (current.amount, current.due_date) != (item.amount, due):
+                    updates.setdefault((item.amount, due), []).append(current.id)
+        # one write per distinct (amount, due date), one create for all the new ones
+        Installment.browse(to_void).write({"void": True})
+        for (amount, due), ids in updates.items():
+            Installment.browse(ids).write({"amount": amount, "due_date": due})
+        Installment.create(to_create)
+
+    def action_wsv_generate_schedule(self):
+        self._wsv_generate_schedule()
+        return True
+
+    def action_wsv_request_delivery(self):
+        self.ensure_one()
+        Request = self.env["wsv.delivery.request"]
+        lines = Request._lines_to_deliver(self)
+        if not lines:
+            raise UserError(
+                self.env._(
+                    "Contract %s: everything is delivered or requested already.",
+                    self.contract_number,
+                )
+            )
+        request = Request.create({"order_id": self.id, "line_ids": lines})
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "wsv.delivery.request",
+            "res_id": request.id,
+            "view_mode": "form",
+        }
+
+    def action_wsv_view_deliveries(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "wsv_fulfillment.wsv_delivery_request_action"
+        )
+        action["domain"] = [("order_id", "in", self.ids)]
+        action["context"] = {"default_order_id": self.id}
+        return action
+
+    def action_wsv_view_installments(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "wsv_fulfillment.wsv_receivable_installment_action"
+        )
+        action["domain"] = [("order_id", "in", self.ids)]
+        action["context"] = {}
+        return action
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    def _post(self, soft=True):
+        posted = super()._post(soft)
+        # installments due after the invoice start their clock when it is posted
+        orders = posted.line_ids.sale_line_ids.order_id
+        orders.filtered(
+            lambda o: o.milestone_ids.filtered(lambda m: m.trigger == "invoice")
+        )._wsv_generate_schedule()
+        return posted

@@ -1,0 +1,141 @@
+"""A collection (回款): money received against an installment. The salesperson confirms it
+with the customer, finance books it against a payment (account.payment)."""
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..lib import allocation
+
+
+class WsvCollection(models.Model):
+    _name = "wsv.collection"
+    _description = "Collection"
+    _inherit = ["mail.thread"]
+    _order = "date desc, id desc"
+
+    installment_id = fields.Many2one(
+        "wsv.receivable.installment",
+        required=True,
+        ondelete="restrict",
+        index=True,
+        domain="[('status', 'in', ('not_due', 'due', 'partly_collected', 'overdue'))]",
+    )
+    order_id = fields.Many2one(related="installment_id.order_id", store=True, index=True)
+    partner_id = fields.Many2one(related="installment_id.partner_id", store=True, index=True)
+    user_id = fields.Many2one(
+        related="installment_id.user_id", string="Owner", store=True, index=True
+    )
+    team_id = fields.Many2one(related="installment_id.team_id", store=True, index=True)
+    company_id = fields.Many2one(related="installment_id.company_id", store=True)
+    currency_id = fields.Many2one(related="installment_id.currency_id", store=True)
+    amount = fields.Monetary(required=True, tracking=True)
+    date = fields.Date(required=True, default=fields.Date.context_today, index=True, tracking=True)
+    state = fields.Selection(
+        [("confirmed", "Confirmed"), ("booked", "Booked"), ("cancel", "Cancelled")],
+        default="confirmed",
+        required=True,
+        readonly=True,
+        tracking=True,
+    )
+    payment_id = fields.Many2one(
+        "account.payment", domain="[('partner_type', '=', 'customer')]", index=True, tracking=True
+    )
+    note = fields.Char()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        installments = self.env["wsv.receivable.installment"].browse(
+            [vals["installment_id"] for vals in vals_list if vals.get("installment_id")]
+        )
+        installments._lock()
+        pending = {}
+        for vals in vals_list:
+            installment = installments.browse(vals.get("installment_id"))
+            amount = vals.get("amount", 0.0)
+            self._check_amount(installment, amount, pending.get(installment.id, 0.0))
+            pending[installment.id] = pending.get(installment.id, 0.0) + amount
+        records = super().create(vals_list)
+        records.filtered(lambda c: c.state == "booked")._check_payment()
+        return records
+
+    def write(self, vals):
+        if {"amount", "installment_id"} & set(vals):
+            raise UserError(
+                self.env._(
+                    "Collections: the amount and installment of a collection do not change; "
+                    "cancel it and record a new one."
+                )
+            )
+        result = super().write(vals)
+        if "payment_id" in vals:
+            self.filtered(lambda c: c.state == "booked")._check_payment()
+        return result
+
+    def _check_amount(self, installment, amount, pending=0.0):
+        """Refuse money on a cancelled contract, on a void installment, or over its open
+        amount (less what this same request records on it already)."""
+        _ = self.env._
+        if not installment:
+            raise UserError(_("Installment: a collection needs one."))
+        if installment.order_id.contract_state == "cancel":
+            raise UserError(
+                _(
+                    "Installment: contract %s is cancelled; it takes no payments.",
+                    installment.order_id.contract_number,
+                )
+            )
+        if installment.void:
+            raise UserError(_("Installment: %s is void; it takes no payments.", installment.name))
+        try:
+            allocation.check_allocation(amount, installment.amount_open - pending)
+        except ValueError as error:
+            if error.args[0] == "not_positive":
+                raise UserError(_("Amount: a collection must be more than zero.")) from None
+            raise UserError(
+                _(
+                    "Amount: %(amount)s is more than the %(open)s still open on installment "
+                    "%(name)s.",
+                    amount=amount,
+                    open=round(installment.amount_open - pending, 2),
+                    name=installment.name,
+                )
+            ) from None
+
+    def _check_payment(self):
+        """A booked collection comes from a payment of its customer, and a payment is not
+        allocated beyond its amount."""
+        _ = self.env._
+        for collection in self:
+            payment = collection.payment_id
+            if not payment:
+                raise UserError(_("Payment: finance books a collection against a payment."))
+            if payment.partner_id.commercial_partner_id != collection.partner_id:
+                raise UserError(
+                    _(
+                        "Payment: %(payment)s is from another customer than %(customer)s.",
+                        payment=payment.display_name,
+                        customer=collection.partner_id.display_name,
+                    )
+                )
+        for payment in self.payment_id:
+            payment._check_wsv_allocated()
+
+    def action_book(self):
+        """Finance books confirmed collections against their payment."""
+        if not self.env.user.has_group("wsv_crm_customer.group_finance"):
+            raise UserError(self.env._("Collections: only finance books collections."))
+        wrong = self.filtered(lambda c: c.state != "confirmed")
+        if wrong:
+            raise UserError(self.env._("Collections: only confirmed collections are booked."))
+        self.installment_id._lock()
+        self._check_payment()
+        self.state = "booked"
+        return True
+
+    def action_cancel(self):
+        booked = self.filtered(lambda c: c.state == "booked")
+        if booked and not self.env.user.has_group("wsv_crm_customer.group_finance"):
+            raise UserError(self.env._("Collections: only finance cancels a booked collection."))
+        self.installment_id._lock()
+        self.state = "cancel"
+        return True

@@ -1,0 +1,325 @@
+"""A delivery request (发货申请): released only when the contract's commercial conditions
+hold, or when an authorised role overrides them with a reason."""
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.wsv_contract.lib import milestones as milestone_rules
+from odoo.addons.wsv_contract.models.workflow import wrong_state
+
+from ..lib import release
+
+OVERRIDE_GROUPS = "wsv_crm_customer.group_sales_director,wsv_crm_customer.group_finance"
+DELIVERABLE = ("signed", "executing")
+# submitted requests hold their quantities; a draft holds nothing until it is submitted
+HOLDING = ("blocked", "released")
+
+
+class WsvDeliveryRequest(models.Model):
+    _name = "wsv.delivery.request"
+    _description = "Delivery Request"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+
+    name = fields.Char(readonly=True, copy=False, default="/")
+    order_id = fields.Many2one(
+        "sale.order",
+        string="Contract",
+        required=True,
+        index=True,
+        tracking=True,
+        domain=[("contract_state", "in", DELIVERABLE)],
+    )
+    partner_id = fields.Many2one(related="order_id.partner_id", store=True)
+    user_id = fields.Many2one(related="order_id.user_id", store=True, index=True)
+    team_id = fields.Many2one(related="order_id.team_id", store=True, index=True)
+    company_id = fields.Many2one(related="order_id.company_id", store=True)
+    currency_id = fields.Many2one(related="order_id.currency_id")
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("blocked", "Blocked"),
+            ("released", "Released"),
+            ("delivered", "Delivered"),
+            ("cancel", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        tracking=True,
+        index=True,
+    )
+    line_ids = fields.One2many("wsv.delivery.request.line", "request_id", string="Products")
+    request_date = fields.Date(default=fields.Date.context_today, required=True)
+    delivery_date = fields.Date(tracking=True, copy=False)
+    source = fields.Selection(
+        [("manual", "By Hand"), ("sap", "SAP")], default="manual", required=True, readonly=True
+    )
+    failed_conditions = fields.Text(readonly=True, copy=False)
+    override_reason = fields.Text(tracking=True, copy=False)
+    override_user_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
+    amount = fields.Monetary(compute="_compute_amount", store=True)
+
+    @api.depends("line_ids.value")
+    def _compute_amount(self):
+        for request in self:
+            request.amount = sum(request.line_ids.mapped("value"))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code("wsv.delivery.request")
+        requests = super().create(vals_list)
+        requests._check_contract()
+        return requests
+
+    def _check_contract(self):
+        wrong = wrong_state(self.order_id, "contract_state", DELIVERABLE)
+        if wrong:
+            raise UserError(
+                self.env._(
+                    "Contract: %(number)s is %(state)s; deliveries need it %(needed)s.",
+                    number=wrong[0].contract_number,
+                    state=wrong[1],
+                    needed=wrong[2],
+                )
+            )
+
+    def _check_request_state(self, *states):
+        wrong = wrong_state(self, "state", states)
+        if wrong:
+            raise UserError(
+                self.env._(
+                    "Delivery request %(name)s is %(state)s: this step needs it %(needed)s.",
+                    name=wrong[0].name,
+                    state=wrong[1],
+                    needed=wrong[2],
+                )
+            )
+
+    # ------------------------------------------------------------ release
+    def _position(self):
+        """The contract's and customer's money as lib.release sees it."""
+        self.ensure_one()
+        order = self.order_id
+        customer = order.partner_id.commercial_partner_id
+        Installment = self.env["wsv.receivable.installment"].sudo()
+        advance = Installment.search(
+            [("order_id", "=", order.id), ("trigger", "=", "signing"), ("void", "=", False)]
+        )
+        mine = Installment.search(
+            [("partner_id", "=", customer.id), ("amount_open", ">", 0), ("due_date", "!=", False)]
+        )
+        overdue = mine.filtered(lambda i: i.status == "overdue")
+        return release.Position(
+            contract_amount=order.amount_total,
+            advance_received=sum(advance.mapped("amount_collected")),
+            credit_limit=customer.sudo().credit_limit,
+            # what the customer owes now, and what this delivery will add
+            exposure=sum(mine.mapped("amount_open")) + self.amount,
+            oldest_overdue_days=max(overdue.mapped("days_overdue"), default=0),
+        )
+
+    def _conditions(self):
+        params = self.env["ir.config_parameter"].sudo()
+        days = int(params.get_param("wsv_fulfillment.release_overdue_days", 0))
+        terms = self.order_id.milestone_ids._as_rule()
+        return release.Conditions(
+            min_advance_percent=round(
+                min(milestone_rules.advance_percent(terms, self.order_id.amount_total), 100), 2
+            ),
+            check_credit=params.get_param("wsv_fulfillment.release_check_credit", "1") != "0",
+            max_overdue_days=days if days >= 0 else None,
+        )
+
+    def _failure_messages(self, failed):
+        _ = self.env._
+        messages = {
+            "advance_short": lambda d: _(
+                "Advance received %(received)s%%, the contract requires %(required)s%%.",
+                received=d["received_percent"],
+                required=d["required_percent"],
+            ),
+            "over_credit": lambda d: _(
+                "Open receivables with this delivery (%(exposure)s) exceed the credit limit "
+                "(%(limit)s).",
+                exposure=round(d["exposure"], 2),
+                limit=round(d["limit"], 2),
+            ),
+            "overdue": lambda d: _(
+                "The customer has receivables overdue by %(days)s days (allowed: %(allowed)s).",
+                days=d["days"],
+                allowed=d["allowed"],
+            ),
+        }
+        return [messages[code](details) for code, details in failed]
+
+    def action_submit(self):
+        """Check the commercial conditions: released when they hold, blocked with the failing
+        conditions otherwise."""
+        self._check_request_state("draft", "blocked")
+        self._check_contract()
+        for request in self:
+            request._check_quantities("qty")
+            failed = release.failed(request._conditions(), request._position())
+            if failed:
+                text = "\n".join(request._failure_messages(failed))
+                request.write({"state": "blocked", "failed_conditions": text})
+                request.message_post(body=self.env._("Release blocked:\n%s", text))
+            else:
+                request.write({"state": "released", "failed_conditions": False})
+        return True
+
+    def action_override(self):
+        """An authorised role releases a blocked request anyway, with a reason."""
+        if not self.env.user.has_group("wsv_crm_customer.group_sales_director") and not (
+            self.env.user.has_group("wsv_crm_customer.group_finance")
+        ):
+            raise UserError(
+                self.env._("Override: only a sales director or finance may override a release.")
+            )
+        self._check_request_state("blocked")
+        if any(not (r.override_reason or "").strip() for r in self):
+            raise UserError(self.env._("Override Reason: give the reason for the override."))
+        self.write({"state": "released", "override_user_id": self.env.user.id})
+        return True
+
+    def action_deliver(self):
+        """Record the delivery: quantities on the contract lines, then a new schedule."""
+        self._check_request_state("released")
+        for request in self:
+            for line in request.line_ids.filtered(lambda r: not r.qty_delivered):
+                line.qty_delivered = line.qty
+            request._check_quantities("qty_delivered")
+            request.delivery_date = request.delivery_date or fields.Date.context_today(self)
+        self.state = "delivered"
+        for line in self.line_ids:
+            order_line = line.order_line_id
+            order_line.qty_delivered = order_line.qty_delivered + line.qty_delivered
+        self.order_id._wsv_generate_schedule()
+        return True
+
+    def action_cancel(self):
+        self._check_request_state("draft", "blocked", "released")
+        self.state = "cancel"
+        return True
+
+    def action_draft(self):
+        self._check_request_state("blocked", "cancel")
+        self.write({"state": "draft", "override_reason": False})
+        return True
+
+    def _check_quantities(self, field):
+        """No line asks for more than is left to deliver on its contract line, counting the
+        other submitted requests."""
+        self.ensure_one()
+        if not self.line_ids:
+            raise UserError(self.env._("Products: a delivery request needs at least one line."))
+        others = self.search([("order_id", "=", self.order_id.id), ("state", "in", HOLDING)]) - self
+        booked = {}
+        for line in others.line_ids:
+            booked[line.order_line_id] = booked.get(line.order_line_id, 0.0) + line.qty
+        for line in self.line_ids:
+            order_line = line.order_line_id
+            if order_line.order_id != self.order_id:
+                raise UserError(
+                    self.env._("Products: %s is not on this contract.", order_line.display_name)
+                )
+            try:
+                release.check_quantity(
+                    order_line.product_uom_qty,
+                    order_line.qty_delivered + booked.get(order_line, 0.0),
+                    line[field],
+                )
+            except ValueError as error:
+                if error.args[0] == "not_positive":
+                    raise UserError(
+                        self.env._("Quantity: %s must be more than zero.", line.product_id.name)
+                    ) from None
+                raise UserError(
+                    self.env._(
+                        "Quantity: %(qty)s of %(product)s is more than the %(left)s left to "
+                        "deliver on the contract.",
+                        qty=line[field],
+                        product=line.product_id.name,
+                        left=order_line.product_uom_qty
+                        - order_line.qty_delivered
+                        - booked.get(order_line, 0.0),
+                    )
+                ) from None
+
+    @api.model
+    def _lines_to_deliver(self, order):
+        """Commands for what remains to deliver on the contract, less the submitted requests."""
+        open_requests = self.search([("order_id", "=", order.id), ("state", "in", HOLDING)])
+        asked = {}
+        for line in open_requests.line_ids:
+            asked[line.order_line_id] = asked.get(line.order_line_id, 0.0) + line.qty
+        commands = []
+        for line in order.order_line.filtered(lambda r: not r.display_type and r.product_id):
+            left = line.product_uom_qty - line.qty_delivered - asked.get(line, 0.0)
+            if left > 0:
+                commands.append(Command.create({"order_line_id": line.id, "qty": left}))
+        return commands
+
+
+class WsvDeliveryRequestLine(models.Model):
+    _name = "wsv.delivery.request.line"
+    _description = "Delivery Request Line"
+
+    request_id = fields.Many2one(
+        "wsv.delivery.request", required=True, ondelete="cascade", index=True
+    )
+    order_line_id = fields.Many2one(
+        "sale.order.line",
+        string="Contract Line",
+        required=True,
+        ondelete="restrict",
+    )
+    product_id = fields.Many2one(related="order_line_id.product_id")
+    qty_ordered = fields.Float(related="order_line_id.product_uom_qty", string="Ordered")
+    qty = fields.Float(string="Requested", required=True, digits="Product Unit of Measure")
+    qty_delivered = fields.Float(string="Delivered", digits="Product Unit of Measure")
+    value = fields.Monetary(compute="_compute_value", store=True)
+    currency_id = fields.Many2one(related="request_id.currency_id")
+    # for the delivery analysis by month, team and person
+    state = fields.Selection(related="request_id.state", store=True)
+    delivery_date = fields.Date(related="request_id.delivery_date", store=True)
+    user_id = fields.Many2one(related="request_id.user_id", store=True)
+    team_id = fields.Many2one(related="request_id.team_id", store=True)
+
+    @api.depends("qty", "qty_delivered", "order_line_id.price_total")
+    def _compute_value(self):
+        for line in self:
+            ordered = line.order_line_id.product_uom_qty
+            qty = line.qty_delivered or line.qty
+            line.value = line.order_line_id.price_total * qty / ordered if ordered else 0.0
+
+
+class WsvDeliveryRequestSap(models.Model):
+    _inherit = "wsv.delivery.request"
+
+    @api.model
+    def record_delivery(self, order_id, delivery_date, quantities, reference=False):
+        """A delivery that has happened, as reported by SAP: {contract line id: quantity}.
+        It is a fact, so no release check; the quantities still may not exceed the contract."""
+        order = self.env["sale.order"].browse(order_id).exists()
+        if not order:
+            raise UserError(self.env._("Contract: no contract with id %s.", order_id))
+        request = self.create(
+            {
+                "order_id": order.id,
+                "source": "sap",
+                "delivery_date": delivery_date,
+                "request_date": delivery_date,
+                "override_reason": reference or False,
+                "line_ids": [
+                    Command.create({"order_line_id": int(line_id), "qty": qty})
+                    for line_id, qty in quantities.items()
+                ],
+            }
+        )
+        request.state = "released"
+        request.action_deliver()
+        return request.id

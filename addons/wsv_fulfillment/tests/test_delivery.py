@@ -1,0 +1,117 @@
+from odoo.tests import tagged
+
+from .common import FulfillmentCase
+
+
+@tagged("post_install", "-at_install")
+class TestDeliveryRelease(FulfillmentCase):
+    def test_blocked_without_advance_then_released_once_paid(self):
+        contract = self.signed()
+        request = self.request(contract, 40)
+        request.action_submit()
+        self.assertEqual(request.state, "blocked")
+        self.assertIn("30", request.failed_conditions)  # the required advance, in percent
+        # finance books the advance: the conditions hold
+        advance = self.installment(contract, "signing")
+        payment = self.pay(self.customer, advance.amount)
+        payment.with_user(self.finance).action_wsv_allocate()
+        self.assertEqual(advance.status, "collected")
+        request.with_user(self.sales_a1).action_submit()
+        self.assertEqual(request.state, "released")
+        self.assertFalse(request.failed_conditions)
+
+    def test_overdue_and_credit_conditions_are_named(self):
+        contract = self.signed()
+        # the advance was due on signing: overdue for 10 days, and a credit limit exceeded
+        self.installment(contract, "signing").sudo().write(
+            {"due_date": self.today.replace(year=self.today.year - 1)}
+        )
+        self.customer.sudo().credit_limit = 100.0
+        request = self.request(contract, 10)
+        request.action_submit()
+        self.assertEqual(request.state, "blocked")
+        lines = request.failed_conditions.splitlines()
+        self.assertEqual(len(lines), 3, lines)  # advance, credit and overdue
+        self.assertIn("100.0", lines[1])
+
+    def test_override_needs_an_authorised_role_and_a_reason(self):
+        contract = self.signed()
+        request = self.request(contract, 40)
+        request.action_submit()
+        with self.refused("sales director or finance"):
+            request.with_user(self.sales_a1).action_override()
+        with self.refused("Override Reason"):
+            request.with_user(self.director).action_override()
+        self.assertEqual(request.state, "blocked")
+        request.with_user(self.director).override_reason = "战略客户，总监批准"
+        request.with_user(self.director).action_override()
+        self.assertEqual(request.state, "released")
+        self.assertEqual(request.override_user_id, self.director)
+
+    def test_delivery_records_quantities_and_splits_the_schedule(self):
+        contract = self.signed()
+        request = self.request(contract, 40)
+        request.action_submit()
+        request.with_user(self.director).write({"override_reason": "急需"})
+        request.with_user(self.director).action_override()
+        request.with_user(self.sales_a1).action_deliver()
+        self.assertEqual(request.state, "delivered")
+        self.assertEqual(contract.order_line.qty_delivered, 40)
+        self.assertAlmostEqual(contract.delivered_percent, 40.0)
+        first, rest = (
+            self.installment(contract, "delivery", 1),
+            self.installment(contract, "delivery", 2),
+        )
+        share = contract.amount_total * 0.6
+        self.assertAlmostEqual(first.amount, round(share * 0.4, 2))
+        self.assertAlmostEqual(first.amount + rest.amount, round(share, 2))
+        self.assertEqual((first.due_date - request.delivery_date).days, 30)
+        self.assertFalse(rest.due_date)
+
+    def test_more_than_the_contract_quantity_is_refused_and_changes_nothing(self):
+        contract = self.signed()
+        with self.refused("Quantity: 101"):
+            self.request(contract, 101).action_submit()
+        self.assertFalse(contract.delivery_request_ids)
+        first = self.request(contract, 60)
+        first.action_submit()
+        # 60 are requested already: 41 more is over the 100 of the contract
+        second = self.request(contract, 41)
+        with self.refused("40.0 left"):
+            second.action_submit()
+        self.assertEqual(second.state, "draft")
+        self.assertEqual(first.state, "blocked")
+        self.assertEqual(contract.order_line.qty_delivered, 0)
+
+    def test_request_from_the_contract_takes_what_remains(self):
+        contract = self.signed()
+        self.request(contract, 30).action_submit()
+        self.request(contract, 50)  # a draft holds nothing
+        action = contract.with_user(self.sales_a1).action_wsv_request_delivery()
+        request = self.env["wsv.delivery.request"].browse(action["res_id"])
+        self.assertEqual(request.line_ids.qty, 70)
+
+    def test_no_delivery_on_an_unsigned_contract(self):
+        contract = self.make_contract()
+        with self.refused("Contract: "):
+            self.request(contract, 1)
+
+    def test_delivery_reported_by_sap(self):
+        contract = self.signed()
+        Request = self.env["wsv.delivery.request"]
+        request_id = Request.record_delivery(
+            contract.id, "2026-03-01", {str(contract.order_line.id): 100}, "SAP-80001"
+        )
+        request = Request.browse(request_id)
+        self.assertEqual((request.state, request.source), ("delivered", "sap"))
+        self.assertAlmostEqual(contract.delivered_percent, 100.0)
+        with self.refused("Quantity"):
+            Request.record_delivery(contract.id, "2026-03-02", {contract.order_line.id: 1})
+
+    def test_salesperson_sees_only_their_own_requests(self):
+        mine = self.request(self.signed(), 10)
+        other = self.request(self.signed(user=self.sales_b1, partner_id=self.customer_b.id), 10)
+        visible = self.env["wsv.delivery.request"].with_user(self.sales_a1).search([])
+        self.assertIn(mine, visible)
+        self.assertNotIn(other, visible)
+        self.assertIn(other, self.env["wsv.delivery.request"].with_user(self.director).search([]))

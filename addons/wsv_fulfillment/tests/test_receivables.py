@@ -1,0 +1,245 @@
+import io
+import zipfile
+from datetime import timedelta
+
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from .common import FulfillmentCase
+
+
+@tagged("post_install", "-at_install")
+class TestSchedule(FulfillmentCase):
+    def test_signing_generates_one_installment_per_milestone(self):
+        contract = self.signed()
+        items = contract.installment_ids
+        self.assertEqual(items.mapped("trigger"), ["signing", "delivery", "warranty_end"])
+        self.assertAlmostEqual(sum(items.mapped("amount")), contract.amount_total)
+        advance = self.installment(contract, "signing")
+        self.assertEqual(advance.due_date, contract.signing_date)
+        self.assertEqual(advance.user_id, self.sales_a1)
+        self.assertTrue(self.installment(contract, "warranty_end").is_retention)
+        self.assertFalse(self.installment(contract, "warranty_end").due_date)
+
+    def test_acceptance_dates_the_retention_by_the_warranty_period(self):
+        contract = self.signed()
+        contract.with_user(self.sales_a1).acceptance_date = "2026-01-15"
+        retention = self.installment(contract, "warranty_end")
+        self.assertEqual(str(retention.due_date), "2027-01-15")  # 12 months of warranty
+
+    def test_regeneration_keeps_collections(self):
+        contract = self.signed()
+        rest = self.installment(contract, "delivery")
+        # an advance on the delivery installment, confirmed before anything is delivered
+        self.env["wsv.collection"].with_user(self.sales_a1).create(
+            {"installment_id": rest.id, "amount": 100.0}
+        )
+        self.request(contract, 50).sudo().write({"state": "released"})
+        contract.delivery_request_ids.with_user(self.sales_a1).action_deliver()
+        first = self.installment(contract, "delivery", 1)
+        self.assertEqual(first, rest, "the first delivery keeps the installment and its money")
+        self.assertEqual(first.amount_confirmed, 100.0)
+        self.assertAlmostEqual(
+            sum(self.installment(contract, "delivery").mapped("amount")),
+            round(contract.amount_total * 0.6, 2),
+        )
+        contract.action_wsv_generate_schedule()
+        self.assertEqual(self.installment(contract, "delivery", 1).amount_confirmed, 100.0)
+
+    def test_schedule_follows_posted_invoices(self):
+        contract = self.signed()
+        contract.sudo().milestone_ids[1].trigger = "invoice"  # frozen for users, not for this
+        contract.action_wsv_generate_schedule()
+        after_invoice = self.installment(contract, "invoice")
+        self.assertFalse(after_invoice.due_date)
+        contract.order_line.qty_delivered = 100
+        invoice = contract._create_invoices()
+        invoice.invoice_date = "2026-02-01"
+        invoice.action_post()
+        self.assertEqual(str(after_invoice.due_date), "2026-03-03")  # 30 days after
+        self.assertAlmostEqual(contract.invoiced_percent, 100.0)
+
+
+@tagged("post_install", "-at_install")
+class TestCollections(FulfillmentCase):
+    def test_salesperson_confirms_finance_books(self):
+        contract = self.signed()
+        advance = self.installment(contract, "signing")
+        collection = (
+            self.env["wsv.collection"]
+            .with_user(self.sales_a1)
+            .create({"installment_id": advance.id, "amount": advance.amount})
+        )
+        self.assertEqual((advance.amount_confirmed, advance.amount_open), (advance.amount, 0.0))
+        self.assertNotEqual(advance.status, "collected")  # not booked yet
+        with self.refused("only finance"):
+            collection.with_user(self.sales_a1).action_book()
+        with self.refused("Payment: "):
+            collection.with_user(self.finance).action_book()
+        payment = self.pay(self.customer, advance.amount)
+        collection.with_user(self.finance).write({"payment_id": payment.id})
+        collection.with_user(self.finance).action_book()
+        self.assertEqual(advance.status, "collected")
+        self.assertAlmostEqual(contract.collected_percent, 30.0)
+        self.assertAlmostEqual(payment.wsv_allocated, advance.amount)
+
+    def test_over_the_open_amount_is_refused_and_changes_nothing(self):
+        contract = self.signed()
+        advance = self.installment(contract, "signing")
+        Collection = self.env["wsv.collection"].with_user(self.sales_a1)
+        Collection.create({"installment_id": advance.id, "amount": 100.0})
+        with self.refused("Amount: .* still open"):
+            Collection.create({"installment_id": advance.id, "amount": advance.amount})
+        with self.refused("Amount: .* more than zero"):
+            Collection.create({"installment_id": advance.id, "amount": 0})
+        # two in one call count together
+        with self.refused("Amount: "):
+            Collection.create(
+                [
+                    {"installment_id": advance.id, "amount": advance.amount_open},
+                    {"installment_id": advance.id, "amount": 1.0},
+                ]
+            )
+        self.assertEqual(advance.collection_ids.mapped("amount"), [100.0])
+
+    def test_payment_on_a_cancelled_contract_is_refused(self):
+        contract = self.signed()
+        advance = self.installment(contract, "signing")
+        contract.action_contract_cancel()
+        self.assertTrue(advance.void)
+        with self.refused("cancelled"):
+            self.env["wsv.collection"].with_user(self.finance).create(
+                {"installment_id": advance.id, "amount": 10.0}
+            )
+        payment = self.pay(self.customer, 500.0)
+        with self.refused("nothing|no open"):
+            payment.with_user(self.finance).action_wsv_allocate()
+        self.assertFalse(payment.wsv_collection_ids)
+
+    def test_contract_with_collections_cannot_be_cancelled(self):
+        contract = self.signed()
+        advance = self.installment(contract, "signing")
+        self.env["wsv.collection"].with_user(self.sales_a1).create(
+            {"installment_id": advance.id, "amount": 10.0}
+        )
+        with self.refused("collections recorded"):
+            contract.action_contract_cancel()
+        self.assertEqual(contract.contract_state, "signed")
+
+    def test_payment_allocated_earliest_due_first_and_not_beyond_itself(self):
+        contract = self.signed()
+        contract.with_user(self.sales_a1).acceptance_date = self.today
+        advance, retention = (
+            self.installment(contract, "signing"),
+            self.installment(contract, "warranty_end"),
+        )
+        payment = self.pay(self.customer, advance.amount + 50.0)
+        payment.with_user(self.finance).action_wsv_allocate()
+        self.assertEqual(advance.status, "collected")
+        self.assertEqual(retention.amount_collected, 50.0)
+        # the whole payment is allocated: nothing more from it
+        with self.refused("nothing"):
+            payment.with_user(self.finance).action_wsv_allocate()
+        with self.refused("more than the payment"):
+            self.env["wsv.collection"].with_user(self.finance).create(
+                {
+                    "installment_id": retention.id,
+                    "amount": 1.0,
+                    "state": "booked",
+                    "payment_id": payment.id,
+                }
+            )
+
+    def test_write_off_is_for_finance(self):
+        advance = self.installment(self.signed(), "signing")
+        with self.refused("only finance"):
+            advance.with_user(self.sales_a1).disposition = "write_off"
+        advance.with_user(self.sales_a1).write(
+            {"disposition": "collection", "disposition_note": "已发催款函"}
+        )
+        advance.with_user(self.finance).disposition = "write_off"
+        self.assertEqual(advance.disposition, "write_off")
+
+    def test_salesperson_sees_only_their_own_installments(self):
+        mine = self.signed()
+        other = self.signed(user=self.sales_b1, partner_id=self.customer_b.id)
+        Installment = self.env["wsv.receivable.installment"]
+        self.assertEqual(
+            Installment.with_user(self.sales_a1).search([("order_id", "in", (mine | other).ids)]),
+            mine.installment_ids,
+        )
+        self.assertEqual(
+            Installment.with_user(self.manager_b).search([("order_id", "in", (mine | other).ids)]),
+            other.installment_ids,
+        )
+        with self.assertRaises(AccessError):
+            other.installment_ids[0].with_user(self.sales_a1).read(["amount"])
+
+
+@tagged("post_install", "-at_install")
+class TestAlerts(FulfillmentCase):
+    def activities(self, items):
+        return self.env["mail.activity"].search(
+            [("res_model", "=", "wsv.receivable.installment"), ("res_id", "in", items.ids)]
+        )
+
+    def test_reminder_confirmation_escalation_and_aging(self):
+        self.env["ir.config_parameter"].set_param("wsv_fulfillment.reminder_days", 7)
+        self.env["ir.config_parameter"].set_param("wsv_fulfillment.escalation_days", 30)
+        contract = self.signed()
+        advance = self.installment(contract, "signing")
+        due = advance.due_date
+        Installment = self.env["wsv.receivable.installment"]
+        Installment._cron_alerts(today=due - timedelta(days=7))
+        reminder = self.activities(advance)
+        self.assertEqual(len(reminder), 1)
+        self.assertEqual(reminder.user_id, self.sales_a1)
+        Installment._cron_alerts(today=due)
+        confirm = self.activities(advance) - reminder
+        self.assertEqual(len(confirm), 1)
+        self.assertIn("confirm", confirm.summary)
+        Installment._cron_alerts(today=due + timedelta(days=45))
+        self.assertEqual(advance.status, "overdue")
+        self.assertEqual(advance.aging_bucket, "31-90")
+        self.assertAlmostEqual(contract.overdue_amount, advance.amount)
+        escalation = self.activities(advance) - reminder - confirm
+        self.assertEqual(escalation.user_id, self.manager_a)
+        # once is enough: the job the next day adds nothing
+        Installment._cron_alerts(today=due + timedelta(days=46))
+        self.assertEqual(len(self.activities(advance)), 3)
+        Installment._cron_alerts(today=due + timedelta(days=200))
+        self.assertEqual(advance.aging_bucket, "180+")
+
+    def test_collected_installments_raise_no_alert(self):
+        contract = self.signed()
+        advance = self.installment(contract, "signing")
+        payment = self.pay(self.customer, advance.amount)
+        payment.with_user(self.finance).action_wsv_allocate()
+        self.env["wsv.receivable.installment"]._cron_alerts(
+            today=advance.due_date + timedelta(days=60)
+        )
+        self.assertFalse(self.activities(advance))
+        self.assertEqual(advance.status, "collected")
+        self.assertFalse(advance.aging_bucket)
+
+
+@tagged("post_install", "-at_install")
+class TestReports(FulfillmentCase):
+    def test_aging_and_plan_as_xlsx(self):
+        contract = self.signed()
+        self.env["wsv.receivable.installment"]._cron_alerts(
+            today=contract.signing_date + timedelta(days=40)
+        )
+        advance = self.installment(contract, "signing")
+        self.assertEqual(advance.aging_bucket, "31-90")
+        Report = self.env["ir.actions.report"].with_user(self.finance)
+        # the aging has a row per customer, the plan one per open installment
+        for ref, expected in (
+            ("wsv_fulfillment.report_receivable_aging_xlsx", self.customer.name),
+            ("wsv_fulfillment.report_collection_plan_xlsx", advance.name),
+        ):
+            content, kind = Report._render_xlsx(ref, contract.installment_ids.ids, {})
+            self.assertEqual(kind, "xlsx")
+            with zipfile.ZipFile(io.BytesIO(content)) as book:
+                strings = book.read("xl/sharedStrings.xml").decode()
+            self.assertIn(expected, strings)

@@ -1,0 +1,50 @@
+from psycopg2 import IntegrityError
+
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common import FulfillmentCase
+
+
+@tagged("post_install", "-at_install")
+class TestTargets(FulfillmentCase):
+    def test_attainment_and_ranking_and_who_sees_them(self):
+        year = self.today.year
+        self.env["wsv.sales.target"].search([]).unlink()  # the demo's
+        Target = self.env["wsv.sales.target"].with_user(self.director)
+        a1, a2, b1 = Target.create(
+            [
+                {"year": year, "user_id": self.sales_a1.id, "target_signed": 1000.0},
+                {"year": year, "user_id": self.sales_a2.id, "target_signed": 1000.0},
+                {"year": year, "user_id": self.sales_b1.id, "target_signed": 1000.0},
+            ]
+        )
+        team_a = Target.create({"year": year, "team_id": self.team_a.id, "target_collected": 100.0})
+        contract = self.signed()
+        advance = self.installment(contract, "signing")
+        self.pay(self.customer, 80.0).with_user(self.finance).action_wsv_allocate()
+        (a1 | a2 | b1 | team_a).invalidate_recordset()
+        self.assertAlmostEqual(a1.actual_signed, contract.amount_total)
+        self.assertAlmostEqual(a1.attainment_signed, round(contract.amount_total / 1000 * 100, 2))
+        self.assertEqual((a1.rank_signed, a2.rank_signed, b1.rank_signed), (1, 2, 2))
+        self.assertAlmostEqual(team_a.actual_collected, 80.0)
+        self.assertAlmostEqual(team_a.attainment_collected, 80.0)
+        self.assertEqual(advance.amount_collected, 80.0)
+        # a salesperson sees their own, a manager the team's, the director all
+        seen = lambda user: Target.with_user(user).search([])  # noqa: E731
+        self.assertEqual(seen(self.sales_a1), a1)
+        self.assertEqual(seen(self.manager_a), a1 | a2 | team_a)
+        self.assertEqual(seen(self.director), a1 | a2 | b1 | team_a)
+        # the rank counts every peer, also those the user does not see
+        self.assertEqual(a2.with_user(self.sales_a2).rank_signed, 2)
+
+    def test_one_target_per_period_and_who(self):
+        Target = self.env["wsv.sales.target"]
+        Target.create({"year": 2026, "month": "3", "user_id": self.sales_a1.id})
+        with mute_logger("odoo.sql_db"):
+            with self.assertRaises(IntegrityError):
+                Target.create({"year": 2026, "month": "3", "user_id": self.sales_a1.id})
+            with self.assertRaises(IntegrityError):
+                Target.create(
+                    {"year": 2026, "user_id": self.sales_a1.id, "team_id": self.team_a.id}
+                )
