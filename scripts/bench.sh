@@ -21,6 +21,11 @@ elif [ "$(cat "$WSV_HOME/$DB.addons-hash" 2>/dev/null)" != "$(addons_hash)" ]; t
     odoo_bin -c "$CONF" -d "$DB" -u "$WSV_ADDONS" --stop-after-init --log-level=warn
     addons_hash >"$WSV_HOME/$DB.addons-hash"
 fi
+if [ "$(psql -d "$DB" -Atc 'select count(*) from sale_order')" = 0 ]; then
+    say "generating the contracts of $DB (once)"
+    "$WSV_VENV/bin/python" "$WSV_ROOT/scripts/generate_data.py" -c "$CONF" -d "$DB" \
+        --customers 0 --salespeople 0
+fi
 for bench in "$WSV_ROOT"/tests/bench/bench_*.py; do
     say "$(basename "$bench")"
     "$WSV_VENV/bin/python" "$bench" -c "$CONF" -d "$DB"

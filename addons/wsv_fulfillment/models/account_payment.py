@@ -41,6 +41,8 @@ class AccountPayment(models.Model):
         _ = self.env._
         if self.partner_type != "customer" or self.payment_type != "inbound":
             raise UserError(_("Payment: only money received from a customer is allocated."))
+        if self.state == "draft":
+            self.action_post()  # allocating money received confirms the payment
         left = self.amount - self.wsv_allocated
         installments = self.env["wsv.receivable.installment"].search(
             [

@@ -109,6 +109,10 @@ class WsvCollection(models.Model):
             payment = collection.payment_id
             if not payment:
                 raise UserError(_("Payment: finance books a collection against a payment."))
+            if payment.state in ("draft", "canceled", "rejected"):
+                raise UserError(
+                    _("Payment: %s is not confirmed; book against a posted payment.", payment.name)
+                )
             if payment.partner_id.commercial_partner_id != collection.partner_id:
                 raise UserError(
                     _(

@@ -19,7 +19,7 @@ STATUSES = [
 ]
 BUCKETS = [(label, label) for label in aging.LABELS]
 DISPOSITIONS = [
-    ("collection", "Collection"),
+    ("collection", "Collection Follow-up"),
     ("legal", "Legal"),
     ("write_off", "Bad-debt Write-off"),
 ]

@@ -6,7 +6,8 @@ from odoo.exceptions import ValidationError
 
 from ..lib import targets
 
-MONTHS = [(str(m), str(m)) for m in range(1, 13)]
+# two-digit labels: Odoo does not export one-character terms for translation
+MONTHS = [(str(m), f"{m:02d}") for m in range(1, 13)]
 SIGNED = ("signed", "executing", "closed")
 
 

@@ -46,6 +46,7 @@ class FulfillmentCase(ContractCase):
                 }
             )
         )
+        payment.action_post()
         return payment
 
     def request(self, contract, qty, user=None):

@@ -1,4 +1,4 @@
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import FulfillmentCase
 
@@ -98,7 +98,14 @@ class TestDeliveryRelease(FulfillmentCase):
 
     def test_delivery_reported_by_sap(self):
         contract = self.signed()
-        Request = self.env["wsv.delivery.request"]
+        with self.refused("Integration Administrator"):
+            self.env["wsv.delivery.request"].with_user(self.sales_a1).record_delivery(
+                contract.id, "2026-03-01", {str(contract.order_line.id): 100}
+            )
+        integration = new_test_user(
+            self.env, login="t_integration", groups="wsv_crm_customer.group_integration_admin"
+        )
+        Request = self.env["wsv.delivery.request"].with_user(integration)
         request_id = Request.record_delivery(
             contract.id, "2026-03-01", {str(contract.order_line.id): 100}, "SAP-80001"
         )

@@ -76,6 +76,11 @@ class TestCollections(FulfillmentCase):
             collection.with_user(self.sales_a1).action_book()
         with self.refused("Payment: "):
             collection.with_user(self.finance).action_book()
+        draft = self.pay(self.customer, advance.amount)
+        draft.action_draft()
+        collection.with_user(self.finance).write({"payment_id": draft.id})
+        with self.refused("Payment: .* not confirmed"):
+            collection.with_user(self.finance).action_book()
         payment = self.pay(self.customer, advance.amount)
         collection.with_user(self.finance).write({"payment_id": payment.id})
         collection.with_user(self.finance).action_book()
