@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.wsv_contract.lib import milestones as milestone_rules
+from odoo.addons.wsv_crm_customer.models.res_partner import TRUSTED
 
 from ..lib import schedule
 
@@ -117,7 +118,7 @@ class SaleOrder(models.Model):
                 )
             )
         result = super().action_contract_cancel()
-        self.installment_ids.sudo().write({"void": True})
+        self.installment_ids.sudo().with_context(wsv_schedule=TRUSTED).write({"void": True})
         return result
 
     # ------------------------------------------------------------ schedule
@@ -173,7 +174,9 @@ class SaleOrder(models.Model):
         orders = self.filtered(lambda o: o.contract_state in SIGNED)
         if not orders:
             return
-        Installment = self.env["wsv.receivable.installment"].sudo()
+        Installment = (
+            self.env["wsv.receivable.installment"].sudo().with_context(wsv_schedule=TRUSTED)
+        )
         existing = Installment.search([("order_id", "in", orders.ids), ("void", "=", False)])
         existing._lock()
         by_order = {}

@@ -4,6 +4,8 @@ with the customer, finance books it against a payment (account.payment)."""
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.wsv_crm_customer.models.res_partner import TRUSTED, trusted
+
 from ..lib import allocation
 
 
@@ -47,6 +49,9 @@ class WsvCollection(models.Model):
         installments = self.env["wsv.receivable.installment"].browse(
             [vals["installment_id"] for vals in vals_list if vals.get("installment_id")]
         )
+        booked = [vals for vals in vals_list if vals.get("state") == "booked"]
+        if booked and not self.env.user.has_group("wsv_crm_customer.group_finance"):
+            raise UserError(self.env._("Collections: only finance books collections."))
         installments._lock()
         pending = {}
         for vals in vals_list:
@@ -59,6 +64,8 @@ class WsvCollection(models.Model):
         return records
 
     def write(self, vals):
+        if "state" in vals and not trusted(self.env, "wsv_collection_state"):
+            raise UserError(self.env._("Collections: the state changes by Book and Cancel only."))
         if {"amount", "installment_id"} & set(vals):
             raise UserError(
                 self.env._(
@@ -133,7 +140,7 @@ class WsvCollection(models.Model):
             raise UserError(self.env._("Collections: only confirmed collections are booked."))
         self.installment_id._lock()
         self._check_payment()
-        self.state = "booked"
+        self.with_context(wsv_collection_state=TRUSTED).state = "booked"
         return True
 
     def action_cancel(self):
@@ -141,5 +148,5 @@ class WsvCollection(models.Model):
         if booked and not self.env.user.has_group("wsv_crm_customer.group_finance"):
             raise UserError(self.env._("Collections: only finance cancels a booked collection."))
         self.installment_id._lock()
-        self.state = "cancel"
+        self.with_context(wsv_collection_state=TRUSTED).state = "cancel"
         return True

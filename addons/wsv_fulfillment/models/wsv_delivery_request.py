@@ -6,6 +6,7 @@ from odoo.exceptions import UserError
 
 from odoo.addons.wsv_contract.lib import milestones as milestone_rules
 from odoo.addons.wsv_contract.models.workflow import wrong_state
+from odoo.addons.wsv_crm_customer.models.res_partner import TRUSTED, trusted
 
 from ..lib import release
 
@@ -13,6 +14,8 @@ OVERRIDE_GROUPS = "wsv_crm_customer.group_sales_director,wsv_crm_customer.group_
 DELIVERABLE = ("signed", "executing")
 # submitted requests hold their quantities; a draft holds nothing until it is submitted
 HOLDING = ("blocked", "released")
+# what the actions alone write (context key wsv_delivery_state): no release around the checks
+ACTION_FIELDS = {"state", "failed_conditions", "override_user_id", "source"}
 
 
 class WsvDeliveryRequest(models.Model):
@@ -55,6 +58,7 @@ class WsvDeliveryRequest(models.Model):
     source = fields.Selection(
         [("manual", "By Hand"), ("sap", "SAP")], default="manual", required=True, readonly=True
     )
+    reference = fields.Char(string="Delivery Note No.", copy=False, index=True)
     failed_conditions = fields.Text(readonly=True, copy=False)
     override_reason = fields.Text(tracking=True, copy=False)
     override_user_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
@@ -73,6 +77,19 @@ class WsvDeliveryRequest(models.Model):
         requests = super().create(vals_list)
         requests._check_contract()
         return requests
+
+    def write(self, vals):
+        if ACTION_FIELDS & set(vals) and not trusted(self.env, "wsv_delivery_state"):
+            raise UserError(
+                self.env._(
+                    "Delivery request: its status changes through its buttons (release, "
+                    "override, delivery), not by editing it."
+                )
+            )
+        return super().write(vals)
+
+    def _set(self, vals):
+        return self.with_context(wsv_delivery_state=TRUSTED).write(vals)
 
     def _check_contract(self):
         wrong = wrong_state(self.order_id, "contract_state", DELIVERABLE)
@@ -165,10 +182,10 @@ class WsvDeliveryRequest(models.Model):
             failed = release.failed(request._conditions(), request._position())
             if failed:
                 text = "\n".join(request._failure_messages(failed))
-                request.write({"state": "blocked", "failed_conditions": text})
+                request._set({"state": "blocked", "failed_conditions": text})
                 request.message_post(body=self.env._("Release blocked:\n%s", text))
             else:
-                request.write({"state": "released", "failed_conditions": False})
+                request._set({"state": "released", "failed_conditions": False})
         return True
 
     def action_override(self):
@@ -182,7 +199,7 @@ class WsvDeliveryRequest(models.Model):
         self._check_request_state("blocked")
         if any(not (r.override_reason or "").strip() for r in self):
             raise UserError(self.env._("Override Reason: give the reason for the override."))
-        self.write({"state": "released", "override_user_id": self.env.user.id})
+        self._set({"state": "released", "override_user_id": self.env.user.id})
         return True
 
     def action_deliver(self):
@@ -193,7 +210,7 @@ class WsvDeliveryRequest(models.Model):
                 line.qty_delivered = line.qty
             request._check_quantities("qty_delivered")
             request.delivery_date = request.delivery_date or fields.Date.context_today(self)
-        self.state = "delivered"
+        self._set({"state": "delivered"})
         for line in self.line_ids:
             order_line = line.order_line_id
             order_line.qty_delivered = order_line.qty_delivered + line.qty_delivered
@@ -202,12 +219,12 @@ class WsvDeliveryRequest(models.Model):
 
     def action_cancel(self):
         self._check_request_state("draft", "blocked", "released")
-        self.state = "cancel"
+        self._set({"state": "cancel"})
         return True
 
     def action_draft(self):
         self._check_request_state("blocked", "cancel")
-        self.write({"state": "draft", "override_reason": False})
+        self._set({"state": "draft", "override_reason": False})
         return True
 
     def _check_quantities(self, field):
@@ -321,13 +338,13 @@ class WsvDeliveryRequestSap(models.Model):
                 "source": "sap",
                 "delivery_date": delivery_date,
                 "request_date": delivery_date,
-                "override_reason": reference or False,
+                "reference": reference or False,
                 "line_ids": [
                     Command.create({"order_line_id": int(line_id), "qty": qty})
                     for line_id, qty in quantities.items()
                 ],
             }
         )
-        request.state = "released"
+        request._set({"state": "released"})
         request.action_deliver()
         return request.id

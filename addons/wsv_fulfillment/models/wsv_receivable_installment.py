@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.wsv_contract.models.wsv_contract_milestone import TRIGGER_NAMES
+from odoo.addons.wsv_crm_customer.models.res_partner import trusted
 
 from ..lib import aging
 
@@ -24,6 +25,8 @@ DISPOSITIONS = [
     ("write_off", "Bad-debt Write-off"),
 ]
 OPEN_STATUSES = ("not_due", "due", "partly_collected", "overdue")
+# what the schedule generation alone writes (context key wsv_schedule)
+SCHEDULE_FIELDS = {"order_id", "key", "trigger", "milestone_id", "amount", "due_date", "void"}
 
 
 class WsvReceivableInstallment(models.Model):
@@ -129,6 +132,13 @@ class WsvReceivableInstallment(models.Model):
             item.days_overdue = (today - item.due_date).days if overdue else 0
 
     def write(self, vals):
+        if SCHEDULE_FIELDS & set(vals) and not trusted(self.env, "wsv_schedule"):
+            raise UserError(
+                self.env._(
+                    "Installment: amounts and due dates come from the contract's payment "
+                    "milestones and events; regenerate the schedule instead."
+                )
+            )
         if vals.get("disposition") == "write_off" and not self.env.user.has_group(
             "wsv_crm_customer.group_finance"
         ):

@@ -34,7 +34,7 @@ class TestSchedule(FulfillmentCase):
         self.env["wsv.collection"].with_user(self.sales_a1).create(
             {"installment_id": rest.id, "amount": 100.0}
         )
-        self.request(contract, 50).sudo().write({"state": "released"})
+        self.request(contract, 50)._set({"state": "released"})
         contract.delivery_request_ids.with_user(self.sales_a1).action_deliver()
         first = self.installment(contract, "delivery", 1)
         self.assertEqual(first, rest, "the first delivery keeps the installment and its money")
@@ -154,6 +154,29 @@ class TestCollections(FulfillmentCase):
                     "payment_id": payment.id,
                 }
             )
+
+    def test_schedule_and_states_change_only_through_their_steps(self):
+        contract = self.signed()
+        advance = self.installment(contract, "signing")
+        with self.refused("Installment: amounts and due dates"):
+            advance.with_user(self.sales_a1).write({"amount": 1.0})
+        with self.refused("Installment: amounts and due dates"):
+            advance.with_user(self.finance).write({"due_date": False})
+        collection = (
+            self.env["wsv.collection"]
+            .with_user(self.sales_a1)
+            .create({"installment_id": advance.id, "amount": 10.0})
+        )
+        with self.refused("Collections: the state"):
+            collection.with_user(self.sales_a1).write({"state": "booked"})
+        with self.refused("only finance books"):
+            self.env["wsv.collection"].with_user(self.sales_a1).create(
+                {"installment_id": advance.id, "amount": 10.0, "state": "booked"}
+            )
+        request = self.request(contract, 10)
+        with self.refused("Delivery request: its status"):
+            request.with_user(self.sales_a1).write({"state": "released"})
+        self.assertEqual((collection.state, request.state), ("confirmed", "draft"))
 
     def test_write_off_is_for_finance(self):
         advance = self.installment(self.signed(), "signing")
