@@ -12,11 +12,13 @@ class ResPartner(models.Model):
 
     def _pool_recycle_exemptions(self):
         exemptions = super()._pool_recycle_exemptions()
+        # uncorrelated, so PostgreSQL reads the contracts once (a hashed subplan), not once
+        # per customer
         exemptions["exempt_signed_contracts"] = SQL(
-            """EXISTS (SELECT 1 FROM sale_order o
-                        WHERE o.partner_id IN (SELECT c.id FROM res_partner c
-                                                WHERE c.commercial_partner_id = p.id)
-                          AND o.contract_state IN ('signed', 'executing'))"""
+            """p.id IN (SELECT c.commercial_partner_id
+                          FROM sale_order o JOIN res_partner c ON c.id = o.partner_id
+                         WHERE o.contract_state IN ('signed', 'executing')
+                           AND c.commercial_partner_id IS NOT NULL)"""
         )
         return exemptions
 

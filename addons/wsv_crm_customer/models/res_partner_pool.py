@@ -335,13 +335,16 @@ class ResPartner(models.Model):
         """SQL conditions on ``p`` (res_partner) that exempt a customer from a rule's
         recycling; other addons add theirs (signed contracts)."""
         return {
+            # uncorrelated, so PostgreSQL reads the opportunities once (a hashed subplan),
+            # not once per customer
             "exempt_open_opportunities": SQL(
-                """EXISTS (SELECT 1 FROM crm_lead l
-                            LEFT JOIN crm_stage s ON s.id = l.stage_id
-                            WHERE l.partner_id IN (SELECT c.id FROM res_partner c
-                                                    WHERE c.commercial_partner_id = p.id)
-                              AND l.active AND l.type = 'opportunity'
-                              AND COALESCE(s.is_won, false) = false)"""
+                """p.id IN (SELECT c.commercial_partner_id
+                              FROM crm_lead l
+                              JOIN res_partner c ON c.id = l.partner_id
+                              LEFT JOIN crm_stage s ON s.id = l.stage_id
+                             WHERE l.active AND l.type = 'opportunity'
+                               AND COALESCE(s.is_won, false) = false
+                               AND c.commercial_partner_id IS NOT NULL)"""
             )
         }
 
