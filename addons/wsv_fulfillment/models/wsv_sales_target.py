@@ -130,42 +130,32 @@ class WsvSalesTarget(models.Model):
 
     @api.model
     def _actuals(self, company_id, period):
-        """({level: {id: signed}}, {level: {id: collected}}) over the period."""
+        """({level: {id: signed}}, {level: {id: collected}}) over the period: contracts by
+        signing date, booked collections by date, each summed by salesperson and by team."""
         start, end = period
-        signed = {"user": {}, "team": {}}
-        collected = {"user": {}, "team": {}}
-        contracts = (
-            self.env["sale.order"]
-            .sudo()
-            ._read_group(
-                [
-                    ("company_id", "=", company_id),
-                    ("contract_state", "in", SIGNED),
-                    ("signing_date", ">=", start),
-                    ("signing_date", "<=", end),
-                ],
-                ["user_id", "team_id"],
-                ["amount_total:sum"],
+        sources = [
+            ("sale.order", "signing_date", [("contract_state", "in", SIGNED)], "amount_total:sum"),
+            ("wsv.collection", "date", [("state", "=", "booked")], "amount:sum"),
+        ]
+        totals = []
+        for model, date_field, domain, measure in sources:
+            sums = {"user": {}, "team": {}}
+            groups = (
+                self.env[model]
+                .sudo()
+                ._read_group(
+                    domain
+                    + [
+                        ("company_id", "=", company_id),
+                        (date_field, ">=", start),
+                        (date_field, "<=", end),
+                    ],
+                    ["user_id", "team_id"],
+                    [measure],
+                )
             )
-        )
-        for user, team, amount in contracts:
-            signed["user"][user.id] = signed["user"].get(user.id, 0.0) + amount
-            signed["team"][team.id] = signed["team"].get(team.id, 0.0) + amount
-        money = (
-            self.env["wsv.collection"]
-            .sudo()
-            ._read_group(
-                [
-                    ("company_id", "=", company_id),
-                    ("state", "=", "booked"),
-                    ("date", ">=", start),
-                    ("date", "<=", end),
-                ],
-                ["user_id", "team_id"],
-                ["amount:sum"],
-            )
-        )
-        for user, team, amount in money:
-            collected["user"][user.id] = collected["user"].get(user.id, 0.0) + amount
-            collected["team"][team.id] = collected["team"].get(team.id, 0.0) + amount
-        return signed, collected
+            for user, team, amount in groups:
+                sums["user"][user.id] = sums["user"].get(user.id, 0.0) + amount
+                sums["team"][team.id] = sums["team"].get(team.id, 0.0) + amount
+            totals.append(sums)
+        return tuple(totals)
