@@ -14,6 +14,12 @@ def installment(admin, people):
     ref = lambda xmlid: admin(  # noqa: E731
         "ir.model.data", "check_object_reference", xmlid.split(".")
     )[1]
+    # the demo meter is a product template; an order line takes its variant
+    meter = admin(
+        "product.product",
+        "search",
+        [[("product_tmpl_id", "=", ref("wsv_contract.product_meter_1p_demo"))]],
+    )[0]
     stamp = datetime.datetime.now().strftime("%H%M%S%f")
     customer = admin(
         "res.partner",
@@ -41,7 +47,7 @@ def installment(admin, people):
                         0,
                         0,
                         {
-                            "product_id": ref("wsv_contract.product_meter_1p_demo"),
+                            "product_id": meter,
                             "product_uom_qty": 100,
                         },
                     )
