@@ -318,14 +318,16 @@ def test_gone_installments_with_collections_are_kept():
     old = _items(("d/1", 50), ("d/2", 30), ("d/3", 20))
     new = _items(("d/1", 100))
     keep, void = merge(old, new, {"d/2": 0.01})
-    assert keep == [*new, old[1]]
+    # kept for its money, and owing no more than that (the new schedule owes the rest)
+    assert keep == [*new, Installment("d/2", "delivery", 0.01, None)]
     assert void == ["d/3"]
 
 
 def test_half_a_cent_collected_is_no_collection():
     old, new = _items(("a", 1), ("b", 1)), _items(("a", 1))
     assert merge(old, new, {"b": 0.004}) == (new, ["b"])
-    assert merge(old, new, {"b": 0.005}) == ([*new, old[1]], [])
+    kept = Installment("b", old[1].trigger, 0.01, None)
+    assert merge(old, new, {"b": 0.005}) == ([*new, kept], [])
 
 
 def test_a_new_amount_may_equal_what_was_collected():

@@ -46,5 +46,23 @@ class WsvContractMilestone(models.Model):
             total = line.order_id.amount_total
             line.amount_due = line.amount or total * line.percent / 100
 
+    # a signed contract's milestones are as frozen as its other terms, also when they are
+    # edited directly rather than through the contract
+    @api.model_create_multi
+    def create(self, vals_list):
+        milestones = super().create(vals_list)
+        milestones.order_id._check_terms_change()
+        return milestones
+
+    def write(self, vals):
+        self.order_id._check_terms_change()
+        result = super().write(vals)
+        self.order_id._check_terms_change()
+        return result
+
+    def unlink(self):
+        self.order_id._check_terms_change()
+        return super().unlink()
+
     def _as_rule(self):
         return [Milestone(m.trigger, m.percent, m.amount, m.days) for m in self]

@@ -1,7 +1,7 @@
 """Receivable schedule (回款计划): a contract's payment milestones as dated installments."""
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -183,7 +183,8 @@ def merge(old, new, collected):
     """Regenerate a schedule without losing collections: (installments to keep, keys to void).
 
     The installments to keep are every new one, then each old one whose key is gone but that
-    has collections (money received is never dropped). Old ones whose key is gone and that
+    has collections, its amount cut to what was collected (money received is never dropped,
+    and what the new schedule owes is not counted twice). Old ones whose key is gone and that
     have none are voided. `collected` maps old keys to the amount collected on them.
     Raises ValueError("below_collected", key) when a new amount is below what was collected.
     """
@@ -203,7 +204,7 @@ def merge(old, new, collected):
         if key in new:
             continue
         if paid.get(key, 0) > 0:
-            keep.append(item)
+            keep.append(replace(item, amount=float(paid[key])))
         else:
             void.append(key)
     return keep, void

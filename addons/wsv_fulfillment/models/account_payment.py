@@ -22,6 +22,18 @@ class AccountPayment(models.Model):
         for payment in self:
             payment.wsv_allocated = sum(payment.wsv_collection_ids.mapped("amount"))
 
+    def _lock_wsv(self):
+        """Lock the payments' rows: two bookings against one payment at once are serialised,
+        so that together they never exceed it (Odoo retries the second transaction)."""
+        if self.ids:
+            self.env.cr.execute(
+                "SELECT id FROM account_payment WHERE id IN %s FOR UPDATE",
+                [tuple(self.ids)],
+                log_exceptions=False,
+            )
+            self.invalidate_recordset(["wsv_allocated"])
+            self.wsv_collection_ids.invalidate_recordset()
+
     def _check_wsv_allocated(self):
         for payment in self:
             if payment.wsv_allocated > payment.amount + allocation.HALF_CENT:
@@ -43,14 +55,16 @@ class AccountPayment(models.Model):
             raise UserError(_("Payment: only money received from a customer is allocated."))
         if self.state == "draft":
             self.action_post()  # allocating money received confirms the payment
+        self._lock_wsv()
         left = self.amount - self.wsv_allocated
         installments = self.env["wsv.receivable.installment"].search(
             [
                 ("partner_id", "=", self.partner_id.commercial_partner_id.id),
                 ("amount_open", ">", 0),
+                ("due_date", "!=", False),
                 ("order_id.contract_state", "!=", "cancel"),
             ],
-            order="due_date asc nulls last, id",
+            order="due_date, id",
         )
         if not installments:
             raise UserError(_("Payment: %s has no open installment.", self.partner_id.name))

@@ -96,6 +96,22 @@ class SaleOrder(models.Model):
             )
 
     def write(self, vals):
+        # what dates the receivables: set once by sales, corrected by a director or finance
+        dated = {"acceptance_date", "signing_date"} & set(vals)
+        if dated and not (
+            self.env.user.has_group("wsv_crm_customer.group_sales_director")
+            or self.env.user.has_group("wsv_crm_customer.group_finance")
+            or self.env.su
+        ):
+            for order in self.filtered(lambda o: o.contract_state in SIGNED):
+                if any(order[f] and order[f] != fields.Date.to_date(vals[f]) for f in dated):
+                    raise UserError(
+                        self.env._(
+                            "Contract %s: its signing and acceptance dates, once set, are "
+                            "corrected by a sales director or finance.",
+                            order.contract_number,
+                        )
+                    )
         result = super().write(vals)
         if "acceptance_date" in vals or "warranty_months" in vals:
             self.filtered(lambda o: o.contract_state in SIGNED)._wsv_generate_schedule()
@@ -126,16 +142,15 @@ class SaleOrder(models.Model):
         """What has happened on the contract, as lib.schedule sees it."""
         self.ensure_one()
         total = self.amount_total
-        delivered = [
-            (request.delivery_date, min(request.amount / total, 1.0))
-            for request in deliveries.get(self.id, [])
-            if total and request.amount > 0
-        ]
-        # rounding can leave the delivered shares a hair over the whole
-        fractions = sum(fraction for _, fraction in delivered)
-        if fractions > 1 and delivered:
-            day, last = delivered[-1]
-            delivered[-1] = (day, last - (fractions - 1))
+        # each delivery's share of the contract, in the order they were recorded (a delivery
+        # reported late keeps the earlier ones' installments where they are); the shares are
+        # capped at the whole, which rounding or discount lines could otherwise pass
+        delivered, before = [], 0.0
+        for request in deliveries.get(self.id, []):
+            after = min(before + max(request.amount, 0.0) / total, 1.0) if total > 0 else before
+            if after - before > 1e-9:
+                delivered.append((request.delivery_date, after - before))
+            before = after
         invoices = [
             (move.invoice_date, move.amount_total)
             for move in self.invoice_ids
@@ -189,7 +204,7 @@ class SaleOrder(models.Model):
             .sudo()
             .search(
                 [("order_id", "in", orders.ids), ("state", "=", "delivered")],
-                order="delivery_date, id",
+                order="id",
             )
         )
         for request in delivered:

@@ -4,9 +4,11 @@ with the customer, finance books it against a payment (account.payment)."""
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.wsv_crm_customer.models.res_partner import TRUSTED, trusted
+from odoo.addons.wsv_crm_customer.models.res_partner import TRUSTED, context_value, trusted
 
 from ..lib import allocation
+
+FINANCE = "wsv_crm_customer.group_finance"
 
 
 class WsvCollection(models.Model):
@@ -49,8 +51,12 @@ class WsvCollection(models.Model):
         installments = self.env["wsv.receivable.installment"].browse(
             [vals["installment_id"] for vals in vals_list if vals.get("installment_id")]
         )
-        booked = [vals for vals in vals_list if vals.get("state") == "booked"]
-        if booked and not self.env.user.has_group("wsv_crm_customer.group_finance"):
+        for vals in vals_list:
+            # a line added on a payment (finance's allocation) is booked against it
+            if vals.get("payment_id") and "state" not in vals:
+                vals["state"] = "booked"
+        states = {context_value(self.env, vals, "state") or "confirmed" for vals in vals_list}
+        if states - {"confirmed"} and not self.env.user.has_group(FINANCE):
             raise UserError(self.env._("Collections: only finance books collections."))
         installments._lock()
         pending = {}
@@ -66,6 +72,8 @@ class WsvCollection(models.Model):
     def write(self, vals):
         if "state" in vals and not trusted(self.env, "wsv_collection_state"):
             raise UserError(self.env._("Collections: the state changes by Book and Cancel only."))
+        if self.filtered(lambda c: c.state != "confirmed") and not self.env.user.has_group(FINANCE):
+            raise UserError(self.env._("Collections: only finance changes a booked collection."))
         if {"amount", "installment_id"} & set(vals):
             raise UserError(
                 self.env._(
@@ -93,6 +101,16 @@ class WsvCollection(models.Model):
             )
         if installment.void:
             raise UserError(_("Installment: %s is void; it takes no payments.", installment.name))
+        if not installment.due_date:
+            # money on a piece whose trigger is pending would move when the schedule is
+            # regenerated (a delivery splits it); it belongs on an installment that is due
+            raise UserError(
+                _(
+                    "Installment: %s is not yet due (its trigger has not happened); record the "
+                    "money on an installment that is due.",
+                    installment.name,
+                )
+            )
         try:
             allocation.check_allocation(amount, installment.amount_open - pending)
         except ValueError as error:
@@ -128,12 +146,13 @@ class WsvCollection(models.Model):
                         customer=collection.partner_id.display_name,
                     )
                 )
+        self.payment_id._lock_wsv()
         for payment in self.payment_id:
             payment._check_wsv_allocated()
 
     def action_book(self):
         """Finance books confirmed collections against their payment."""
-        if not self.env.user.has_group("wsv_crm_customer.group_finance"):
+        if not self.env.user.has_group(FINANCE):
             raise UserError(self.env._("Collections: only finance books collections."))
         wrong = self.filtered(lambda c: c.state != "confirmed")
         if wrong:
@@ -145,7 +164,7 @@ class WsvCollection(models.Model):
 
     def action_cancel(self):
         booked = self.filtered(lambda c: c.state == "booked")
-        if booked and not self.env.user.has_group("wsv_crm_customer.group_finance"):
+        if booked and not self.env.user.has_group(FINANCE):
             raise UserError(self.env._("Collections: only finance cancels a booked collection."))
         self.installment_id._lock()
         self.with_context(wsv_collection_state=TRUSTED).state = "cancel"

@@ -6,9 +6,9 @@ from odoo.exceptions import UserError
 
 from odoo.addons.wsv_contract.lib import milestones as milestone_rules
 from odoo.addons.wsv_contract.models.workflow import wrong_state
-from odoo.addons.wsv_crm_customer.models.res_partner import TRUSTED, trusted
+from odoo.addons.wsv_crm_customer.models.res_partner import TRUSTED, context_value, trusted
 
-from ..lib import release
+from ..lib import allocation, release
 
 OVERRIDE_GROUPS = "wsv_crm_customer.group_sales_director,wsv_crm_customer.group_finance"
 DELIVERABLE = ("signed", "executing")
@@ -16,6 +16,13 @@ DELIVERABLE = ("signed", "executing")
 HOLDING = ("blocked", "released")
 # what the actions alone write (context key wsv_delivery_state): no release around the checks
 ACTION_FIELDS = {"state", "failed_conditions", "override_user_id", "source"}
+# what a user may change, by state: a request is prepared before it is checked, dated and
+# counted once released, and history once delivered or cancelled
+EDITABLE = {
+    "draft": {"request_date", "line_ids", "reference"},
+    "blocked": {"request_date", "line_ids", "reference", "override_reason"},
+    "released": {"delivery_date", "line_ids", "reference"},
+}
 
 
 class WsvDeliveryRequest(models.Model):
@@ -72,21 +79,55 @@ class WsvDeliveryRequest(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            given = [f for f in ACTION_FIELDS if context_value(self.env, vals, f) is not None]
+            if given and not trusted(self.env, "wsv_delivery_state"):
+                raise UserError(self._status_by_buttons())
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("wsv.delivery.request")
         requests = super().create(vals_list)
         requests._check_contract()
         return requests
 
+    def _status_by_buttons(self):
+        return self.env._(
+            "Delivery request: its status changes through its buttons (release, override, "
+            "delivery), not by editing it."
+        )
+
     def write(self, vals):
-        if ACTION_FIELDS & set(vals) and not trusted(self.env, "wsv_delivery_state"):
-            raise UserError(
-                self.env._(
-                    "Delivery request: its status changes through its buttons (release, "
-                    "override, delivery), not by editing it."
-                )
-            )
+        if not trusted(self.env, "wsv_delivery_state"):
+            if ACTION_FIELDS & set(vals):
+                raise UserError(self._status_by_buttons())
+            changed = {f for f in vals if not f.startswith("message_")}
+            for request in self:
+                frozen = changed - EDITABLE.get(request.state, set())
+                if frozen:
+                    raise UserError(request._frozen_message(frozen))
         return super().write(vals)
+
+    def _frozen_message(self, names):
+        labels = ", ".join(
+            sorted(self._fields[n].get_description(self.env)["string"] for n in names)
+        )
+        state = dict(self._fields["state"]._description_selection(self.env))[self.state]
+        return self.env._(
+            "Delivery request %(name)s is %(state)s: %(fields)s can no longer change.",
+            name=self.name,
+            state=state,
+            fields=labels,
+        )
+
+    def _check_lines_editable(self, what):
+        """Lines change while the request is prepared; once released only the delivered
+        quantities are recorded; then never."""
+        if trusted(self.env, "wsv_delivery_state"):
+            return
+        for request in self:
+            if request.state in ("draft", "blocked"):
+                continue
+            if request.state == "released" and what == "qty_delivered":
+                continue
+            raise UserError(request._frozen_message({"line_ids"}))
 
     def _set(self, vals):
         return self.with_context(wsv_delivery_state=TRUSTED).write(vals)
@@ -125,17 +166,25 @@ class WsvDeliveryRequest(models.Model):
         advance = Installment.search(
             [("order_id", "=", order.id), ("trigger", "=", "signing"), ("void", "=", False)]
         )
-        mine = Installment.search(
-            [("partner_id", "=", customer.id), ("amount_open", ">", 0), ("due_date", "!=", False)]
+        # only money finance has booked counts, and overdue is read from the due dates, not
+        # from statuses the daily job may not have refreshed yet
+        owed = Installment.search(
+            [("partner_id", "=", customer.id), ("void", "=", False), ("due_date", "!=", False)]
         )
-        overdue = mine.filtered(lambda i: i.status == "overdue")
+        today = fields.Date.context_today(self)
+        exposure, late = 0.0, [0]
+        for item in owed:
+            unpaid = item.amount - item.amount_collected
+            if unpaid > allocation.HALF_CENT:
+                exposure += unpaid
+                late.append(max((today - item.due_date).days, 0))
         return release.Position(
             contract_amount=order.amount_total,
             advance_received=sum(advance.mapped("amount_collected")),
             credit_limit=customer.sudo().credit_limit,
             # what the customer owes now, and what this delivery will add
-            exposure=sum(mine.mapped("amount_open")) + self.amount,
-            oldest_overdue_days=max(overdue.mapped("days_overdue"), default=0),
+            exposure=exposure + self.amount,
+            oldest_overdue_days=max(late),
         )
 
     def _conditions(self):
@@ -205,11 +254,13 @@ class WsvDeliveryRequest(models.Model):
     def action_deliver(self):
         """Record the delivery: quantities on the contract lines, then a new schedule."""
         self._check_request_state("released")
+        self._check_contract()
         for request in self:
             for line in request.line_ids.filtered(lambda r: not r.qty_delivered):
                 line.qty_delivered = line.qty
             request._check_quantities("qty_delivered")
-            request.delivery_date = request.delivery_date or fields.Date.context_today(self)
+            if not request.delivery_date:
+                request.delivery_date = fields.Date.context_today(self)
         self._set({"state": "delivered"})
         for line in self.line_ids:
             order_line = line.order_line_id
@@ -306,6 +357,35 @@ class WsvDeliveryRequestLine(models.Model):
     user_id = fields.Many2one(related="request_id.user_id", store=True)
     team_id = fields.Many2one(related="request_id.team_id", store=True)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.request_id._check_lines_editable("line_ids")
+        return lines
+
+    def write(self, vals):
+        # once released only the delivered quantity is recorded, and never above the release
+        for request in self.request_id:
+            request._check_lines_editable(
+                "line_ids" if set(vals) - {"qty_delivered"} else "qty_delivered"
+            )
+        result = super().write(vals)
+        over = self.filtered(lambda r: r.qty_delivered > r.qty + release.QUANTITY_TOLERANCE)
+        if over:
+            raise UserError(
+                self.env._(
+                    "Delivered: %(delivered)s of %(product)s is more than the %(qty)s released.",
+                    delivered=over[0].qty_delivered,
+                    product=over[0].product_id.name,
+                    qty=over[0].qty,
+                )
+            )
+        return result
+
+    def unlink(self):
+        self.request_id._check_lines_editable("line_ids")
+        return super().unlink()
+
     @api.depends("qty", "qty_delivered", "order_line_id.price_total")
     def _compute_value(self):
         for line in self:
@@ -332,18 +412,29 @@ class WsvDeliveryRequestSap(models.Model):
         order = self.env["sale.order"].sudo().browse(order_id).exists()
         if not order:
             raise UserError(self.env._("Contract: no contract with id %s.", order_id))
-        request = self.sudo().create(
-            {
-                "order_id": order.id,
-                "source": "sap",
-                "delivery_date": delivery_date,
-                "request_date": delivery_date,
-                "reference": reference or False,
-                "line_ids": [
-                    Command.create({"order_line_id": int(line_id), "qty": qty})
-                    for line_id, qty in quantities.items()
-                ],
-            }
+        if reference:
+            # SAP (or a retried job) may report one delivery note twice: it counts once
+            known = self.sudo().search(
+                [("order_id", "=", order.id), ("reference", "=", reference), ("source", "=", "sap")]
+            )
+            if known:
+                return known[0].id
+        request = (
+            self.sudo()
+            .with_context(wsv_delivery_state=TRUSTED)
+            .create(
+                {
+                    "order_id": order.id,
+                    "source": "sap",
+                    "delivery_date": delivery_date,
+                    "request_date": delivery_date,
+                    "reference": reference or False,
+                    "line_ids": [
+                        Command.create({"order_line_id": int(line_id), "qty": qty})
+                        for line_id, qty in quantities.items()
+                    ],
+                }
+            )
         )
         request._set({"state": "released"})
         request.action_deliver()

@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.wsv_contract.models.wsv_contract_milestone import TRIGGER_NAMES
-from odoo.addons.wsv_crm_customer.models.res_partner import trusted
+from odoo.addons.wsv_crm_customer.models.res_partner import TRUSTED, trusted
 
 from ..lib import aging
 
@@ -25,8 +25,10 @@ DISPOSITIONS = [
     ("write_off", "Bad-debt Write-off"),
 ]
 OPEN_STATUSES = ("not_due", "due", "partly_collected", "overdue")
-# what the schedule generation alone writes (context key wsv_schedule)
-SCHEDULE_FIELDS = {"order_id", "key", "trigger", "milestone_id", "amount", "due_date", "void"}
+# what users may edit on an installment; everything else (amounts, dates, the computed money
+# and status, the alert marks) is written by the schedule and the alert job alone (context key
+# wsv_schedule): Odoo would otherwise store a value written into a computed field
+USER_FIELDS = {"disposition", "disposition_note", "user_id"}
 
 
 class WsvReceivableInstallment(models.Model):
@@ -132,12 +134,20 @@ class WsvReceivableInstallment(models.Model):
             item.days_overdue = (today - item.due_date).days if overdue else 0
 
     def write(self, vals):
-        if SCHEDULE_FIELDS & set(vals) and not trusted(self.env, "wsv_schedule"):
+        user_fields = {f for f in vals if f in USER_FIELDS or f.startswith("message_")}
+        if set(vals) - user_fields and not trusted(self.env, "wsv_schedule"):
             raise UserError(
                 self.env._(
                     "Installment: amounts and due dates come from the contract's payment "
                     "milestones and events; regenerate the schedule instead."
                 )
+            )
+        if "user_id" in vals and not (
+            self.env.user.has_group("wsv_crm_customer.group_sales_manager")
+            or self.env.user.has_group("wsv_crm_customer.group_finance")
+        ):
+            raise UserError(
+                self.env._("Owner: a sales manager or finance re-assigns installments.")
             )
         if vals.get("disposition") == "write_off" and not self.env.user.has_group(
             "wsv_crm_customer.group_finance"
@@ -197,21 +207,22 @@ class WsvReceivableInstallment(models.Model):
         )
         for item in remind:
             activities.append(item._activity_values(todo, item.user_id, today, "reminder"))
-        remind.reminded_on = today
+        marked = self.with_context(wsv_schedule=TRUSTED)
+        remind.with_env(marked.env).reminded_on = today
         # due: the owner confirms the collection with the customer
         due = self.search(
             open_items + [("due_date", "<=", today), ("confirmation_requested", "=", False)]
         )
         for item in due:
             activities.append(item._activity_values(todo, item.user_id, today, "confirm"))
-        due.confirmation_requested = True
+        due.with_env(marked.env).confirmation_requested = True
         # escalation: overdue for `after` days or more, once, to the team's manager
         since = today - timedelta(days=max(after, 1))
         late = self.search(open_items + [("due_date", "<=", since), ("escalated_on", "=", False)])
         for item in late:
             manager = item.team_id.user_id or item.user_id
             activities.append(item._activity_values(todo, manager, today, "escalation"))
-        late.escalated_on = today
+        late.with_env(marked.env).escalated_on = today
         self.env["mail.activity"].sudo().create([a for a in activities if a["user_id"]])
         return len(activities)
 

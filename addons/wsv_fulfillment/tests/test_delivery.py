@@ -85,6 +85,32 @@ class TestDeliveryRelease(FulfillmentCase):
         self.assertEqual(first.state, "blocked")
         self.assertEqual(contract.order_line.qty_delivered, 0)
 
+    def test_a_released_request_records_only_what_was_released(self):
+        contract = self.signed()
+        with self.refused("status changes through its buttons"):
+            self.env["wsv.delivery.request"].with_user(self.sales_a1).create(
+                {
+                    "order_id": contract.id,
+                    "state": "released",
+                    "line_ids": [(0, 0, {"order_line_id": contract.order_line.id, "qty": 5})],
+                }
+            )
+        request = self.request(contract, 10)
+        request.action_submit()
+        request.with_user(self.director).write({"override_reason": "急需"})
+        request.with_user(self.director).action_override()
+        with self.refused("can no longer change"):
+            request.line_ids.with_user(self.sales_a1).qty = 90
+        with self.refused("can no longer change"):
+            request.with_user(self.sales_a1).request_date = "2026-01-01"
+        with self.refused("more than the 10.0 released"):
+            request.line_ids.with_user(self.sales_a1).qty_delivered = 11
+        request.line_ids.with_user(self.sales_a1).qty_delivered = 8
+        request.with_user(self.sales_a1).action_deliver()
+        self.assertEqual(contract.order_line.qty_delivered, 8)
+        with self.refused("can no longer change"):
+            request.with_user(self.sales_a1).delivery_date = "2026-01-01"
+
     def test_request_from_the_contract_takes_what_remains(self):
         contract = self.signed()
         self.request(contract, 30).action_submit()
@@ -114,6 +140,11 @@ class TestDeliveryRelease(FulfillmentCase):
         request = Request.browse(request_id)
         self.assertEqual((request.state, request.source), ("delivered", "sap"))
         self.assertAlmostEqual(contract.delivered_percent, 100.0)
+        # the same delivery note again (a retried job) counts once
+        again = Request.record_delivery(
+            contract.id, "2026-03-01", {str(contract.order_line.id): 100}, "SAP-80001"
+        )
+        self.assertEqual(again, request_id)
         with self.refused("Quantity"):
             Request.record_delivery(contract.id, "2026-03-02", {contract.order_line.id: 1})
 

@@ -2,6 +2,7 @@ import io
 import zipfile
 from datetime import timedelta
 
+from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -27,18 +28,24 @@ class TestSchedule(FulfillmentCase):
         retention = self.installment(contract, "warranty_end")
         self.assertEqual(str(retention.due_date), "2027-01-15")  # 12 months of warranty
 
+    def deliver(self, contract, qty, day):
+        request = self.request(contract, qty)
+        request._set({"state": "released", "delivery_date": day})
+        request.with_user(self.sales_a1).action_deliver()
+        return request
+
     def test_regeneration_keeps_collections(self):
         contract = self.signed()
-        rest = self.installment(contract, "delivery")
-        # an advance on the delivery installment, confirmed before anything is delivered
-        self.env["wsv.collection"].with_user(self.sales_a1).create(
-            {"installment_id": rest.id, "amount": 100.0}
-        )
-        self.request(contract, 50)._set({"state": "released"})
-        contract.delivery_request_ids.with_user(self.sales_a1).action_deliver()
+        self.deliver(contract, 50, self.today)
         first = self.installment(contract, "delivery", 1)
-        self.assertEqual(first, rest, "the first delivery keeps the installment and its money")
+        self.env["wsv.collection"].with_user(self.sales_a1).create(
+            {"installment_id": first.id, "amount": 100.0}
+        )
+        # a second delivery, reported with an earlier date: the first keeps its piece
+        self.deliver(contract, 30, self.today - timedelta(days=3))
+        self.assertEqual(self.installment(contract, "delivery", 1), first)
         self.assertEqual(first.amount_confirmed, 100.0)
+        self.assertEqual(len(self.installment(contract, "delivery")), 3)  # two and the rest
         self.assertAlmostEqual(
             sum(self.installment(contract, "delivery").mapped("amount")),
             round(contract.amount_total * 0.6, 2),
@@ -46,10 +53,31 @@ class TestSchedule(FulfillmentCase):
         contract.action_wsv_generate_schedule()
         self.assertEqual(self.installment(contract, "delivery", 1).amount_confirmed, 100.0)
 
-    def test_schedule_follows_posted_invoices(self):
+    def test_money_goes_on_installments_that_are_due(self):
         contract = self.signed()
-        contract.sudo().milestone_ids[1].trigger = "invoice"  # frozen for users, not for this
-        contract.action_wsv_generate_schedule()
+        rest = self.installment(contract, "delivery")
+        with self.refused("not yet due"):
+            self.env["wsv.collection"].with_user(self.sales_a1).create(
+                {"installment_id": rest.id, "amount": 100.0}
+            )
+
+    def test_dates_once_set_are_corrected_by_director_or_finance(self):
+        contract = self.signed()
+        contract.with_user(self.sales_a1).acceptance_date = "2026-01-15"
+        with self.refused("corrected by a sales director or finance"):
+            contract.with_user(self.sales_a1).acceptance_date = "2026-02-15"
+        contract.with_user(self.director).acceptance_date = "2026-02-15"
+        self.assertEqual(str(self.installment(contract, "warranty_end").due_date), "2027-02-15")
+
+    def test_schedule_follows_posted_invoices(self):
+        contract = self.signed(
+            milestone_ids=[
+                Command.create({"trigger": "signing", "percent": 30}),
+                Command.create({"trigger": "invoice", "percent": 70, "days": 30}),
+            ]
+        )
+        with self.refused("is signed"):
+            contract.milestone_ids[1].with_user(self.sales_a1).days = 60
         after_invoice = self.installment(contract, "invoice")
         self.assertFalse(after_invoice.due_date)
         contract.order_line.qty_delivered = 100

@@ -1,5 +1,6 @@
 from psycopg2 import IntegrityError
 
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -35,6 +36,15 @@ class TestTargets(FulfillmentCase):
         self.assertEqual(seen(self.sales_a1), a1)
         self.assertEqual(seen(self.manager_a), a1 | a2 | team_a)
         self.assertEqual(seen(self.director), a1 | a2 | b1 | team_a)
+        # a manager sets their salespeople's targets, not their own nor their team's
+        a2.with_user(self.manager_a).target_signed = 1200.0
+        with self.assertRaises(AccessError):
+            team_a.with_user(self.manager_a).target_collected = 1.0
+        mine = Target.create({"year": year, "user_id": self.manager_a.id})
+        with self.assertRaises(AccessError):
+            mine.with_user(self.manager_a).target_signed = 1.0
+        with self.assertRaises(AccessError):
+            a1.with_user(self.sales_a1).target_signed = 1.0
         # the rank counts every peer, also those the user does not see
         self.assertEqual(a2.with_user(self.sales_a2).rank_signed, 2)
 
