@@ -62,6 +62,7 @@ class AccountPayment(models.Model):
                 ("partner_id", "=", self.partner_id.commercial_partner_id.id),
                 ("amount_open", ">", 0),
                 ("due_date", "!=", False),
+                ("currency_id", "=", self.currency_id.id),
                 ("order_id.contract_state", "!=", "cancel"),
             ],
             order="due_date, id",

@@ -138,6 +138,15 @@ class WsvCollection(models.Model):
                 raise UserError(
                     _("Payment: %s is not confirmed; book against a posted payment.", payment.name)
                 )
+            if payment.currency_id != collection.currency_id:
+                raise UserError(
+                    _(
+                        "Payment: %(payment)s is in %(currency)s, the installment in %(other)s.",
+                        payment=payment.display_name,
+                        currency=payment.currency_id.name,
+                        other=collection.currency_id.name,
+                    )
+                )
             if payment.partner_id.commercial_partner_id != collection.partner_id:
                 raise UserError(
                     _(

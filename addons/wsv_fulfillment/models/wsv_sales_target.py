@@ -133,6 +133,7 @@ class WsvSalesTarget(models.Model):
         """({level: {id: signed}}, {level: {id: collected}}) over the period: contracts by
         signing date, booked collections by date, each summed by salesperson and by team."""
         start, end = period
+        company = self.env["res.company"].browse(company_id)
         sources = [
             ("sale.order", "signing_date", [("contract_state", "in", SIGNED)], "amount_total:sum"),
             ("wsv.collection", "date", [("state", "=", "booked")], "amount:sum"),
@@ -150,11 +151,14 @@ class WsvSalesTarget(models.Model):
                         (date_field, ">=", start),
                         (date_field, "<=", end),
                     ],
-                    ["user_id", "team_id"],
+                    ["user_id", "team_id", "currency_id"],
                     [measure],
                 )
             )
-            for user, team, amount in groups:
+            for user, team, currency, amount in groups:
+                # contracts in another currency (overseas) count at the rate of the period end
+                if currency and currency != company.currency_id:
+                    amount = currency._convert(amount, company.currency_id, company, end)
                 sums["user"][user.id] = sums["user"].get(user.id, 0.0) + amount
                 sums["team"][team.id] = sums["team"].get(team.id, 0.0) + amount
             totals.append(sums)

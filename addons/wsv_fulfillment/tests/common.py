@@ -32,7 +32,7 @@ class FulfillmentCase(ContractCase):
         items = contract.installment_ids.filtered(lambda i: i.trigger == trigger and not i.void)
         return items.sorted("key")[number - 1] if number else items
 
-    def pay(self, partner, amount, date=None):
+    def pay(self, partner, amount, date=None, currency=None):
         payment = (
             self.env["account.payment"]
             .with_user(self.finance)
@@ -43,6 +43,7 @@ class FulfillmentCase(ContractCase):
                     "partner_id": partner.id,
                     "amount": amount,
                     "date": date or self.today,
+                    **({"currency_id": currency.id} if currency else {}),
                 }
             )
         )

@@ -149,6 +149,20 @@ class TestCollections(FulfillmentCase):
             payment.with_user(self.finance).action_wsv_allocate()
         self.assertFalse(payment.wsv_collection_ids)
 
+    def test_a_payment_in_another_currency_is_not_booked_as_is(self):
+        contract = self.signed()
+        advance = self.installment(contract, "signing")
+        usd = self.env.ref("base.USD")
+        usd.active = True
+        payment = self.pay(self.customer, 100.0, currency=usd)
+        with self.refused("no open installment"):
+            payment.with_user(self.finance).action_wsv_allocate()
+        with self.refused("Payment: .* USD"):
+            self.env["wsv.collection"].with_user(self.finance).create(
+                {"installment_id": advance.id, "amount": 100.0, "payment_id": payment.id}
+            )
+        self.assertFalse(advance.collection_ids)
+
     def test_contract_with_collections_cannot_be_cancelled(self):
         contract = self.signed()
         advance = self.installment(contract, "signing")

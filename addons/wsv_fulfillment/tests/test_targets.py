@@ -58,3 +58,21 @@ class TestTargets(FulfillmentCase):
                 Target.create(
                     {"year": 2026, "user_id": self.sales_a1.id, "team_id": self.team_a.id}
                 )
+
+    def test_contracts_in_another_currency_count_converted(self):
+        self.env["wsv.sales.target"].search([]).unlink()
+        usd = self.env.ref("base.USD")
+        usd.active = True
+        company = self.env.company
+        self.env["res.currency.rate"].create(
+            {"name": f"{self.today.year}-01-01", "rate": 0.14, "currency_id": usd.id}
+        )
+        pricelist = self.env["product.pricelist"].create({"name": "USD", "currency_id": usd.id})
+        contract = self.signed(pricelist_id=pricelist.id)
+        self.assertEqual(contract.currency_id, usd)
+        target = self.env["wsv.sales.target"].create(
+            {"year": self.today.year, "user_id": self.sales_a1.id, "target_signed": 1.0}
+        )
+        expected = usd._convert(contract.amount_total, company.currency_id, company, self.today)
+        self.assertNotAlmostEqual(expected, contract.amount_total)
+        self.assertAlmostEqual(target.actual_signed, expected, places=2)
