@@ -1,7 +1,9 @@
 from dataclasses import replace
+from datetime import date
 
 import pytest
 
+from odoo.addons.wsv_fulfillment.lib import release
 from odoo.addons.wsv_fulfillment.lib.release import Conditions, Position, check_quantity, failed
 
 # 30 % advance required on a 1,000,000 contract, fully paid, within credit, nothing overdue.
@@ -208,3 +210,23 @@ def test_requested_quantity_must_be_positive(requested):
 def test_malformed_quantities_raise(args):
     with pytest.raises(ValueError, match="must"):
         check_quantity(*args)
+
+
+def test_owed_counts_unpaid_and_the_oldest_overdue():
+    today = date(2026, 6, 30)
+    items = [
+        (100.0, 100.0, date(2026, 1, 1)),  # paid: neither owed nor overdue
+        (100.0, 40.0, date(2026, 6, 20)),  # 60 unpaid, 10 days overdue
+        (50.0, 0.0, date(2026, 7, 10)),  # not yet due: owed, not overdue
+        (10.0, 9.996, date(2026, 1, 1)),  # less than half a cent: paid
+    ]
+    assert release.owed(items, today) == (110.0, 10)
+
+
+def test_owed_of_nothing():
+    assert release.owed([], date(2026, 6, 30)) == (0.0, 0)
+
+
+def test_owed_refuses_bad_amounts():
+    with pytest.raises(ValueError):
+        release.owed([(float("nan"), 0.0, date(2026, 1, 1))], date(2026, 6, 30))

@@ -394,3 +394,31 @@ def test_ten_thousand_schedules_build_fast():
         result = build(terms, Events(signing=signed, deliveries=deliveries))
         assert len(result) == 6
     assert time.perf_counter() - start < 2
+
+
+@pytest.mark.parametrize(
+    "values,total,expected",
+    [
+        ([50, 30], 100, [0.5, 0.3]),
+        ([60, 60], 100, [0.6, 0.4]),  # capped at the whole
+        ([100, 10], 100, [1.0, 0.0]),  # nothing left for the second
+        ([-10, 40], 100, [0.0, 0.4]),  # a negative value counts as nothing
+        ([10, 20], 0, [0.0, 0.0]),  # no total, no share
+        ([], 100, []),
+        ([1, 1, 1], 3, [1 / 3, 1 / 3, 1 / 3]),
+    ],
+)
+def test_delivery_shares(values, total, expected):
+    assert schedule.delivery_shares(values, total) == pytest.approx(expected)
+
+
+def test_delivery_shares_feed_events():
+    shares = schedule.delivery_shares([70, 70], 100)
+    events = Events(deliveries=[(SIGNED, shares[0]), (SIGNED, shares[1])])
+    assert sum(fraction for _, fraction in events.deliveries) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("values,total", [([float("nan")], 100), ([1], float("inf")), (["1"], 9)])
+def test_delivery_shares_refuse_bad_input(values, total):
+    with pytest.raises(ValueError):
+        schedule.delivery_shares(values, total)

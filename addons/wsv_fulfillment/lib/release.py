@@ -108,3 +108,16 @@ def check_quantity(ordered, delivered, requested):
         raise ValueError("not_positive")
     if delivered + requested > ordered + QUANTITY_TOLERANCE:
         raise ValueError("over_contract")
+
+
+def owed(installments, today):
+    """(exposure, oldest overdue days) of a customer from its installments whose trigger has
+    happened, as (amount, booked, due date) triples: exposure is what is unpaid of them, and an
+    unpaid one is overdue from the day after its due date. Half a cent is no money."""
+    exposure, oldest = Decimal(0), 0
+    for amount, booked, due in installments:
+        unpaid = _decimal(_number("amount", amount)) - _decimal(_number("booked", booked))
+        if unpaid >= Decimal("0.005"):
+            exposure += unpaid
+            oldest = max(oldest, (today - due).days)
+    return float(_cents(exposure)), oldest

@@ -208,3 +208,19 @@ def merge(old, new, collected):
         else:
             void.append(key)
     return keep, void
+
+
+def delivery_shares(values, total):
+    """Each delivery's share of a contract of `total`, from the deliveries' values in the order
+    they were recorded: value / total, the running sum capped at the whole (rounding or
+    discount lines could pass it), negative values counting as nothing; 0 for a delivery that
+    adds nothing (the caller leaves it out of Events)."""
+    if _number("total", total) <= 0:
+        return [0.0 for _ in values]
+    shares, before = [], Decimal(0)
+    whole = Decimal(str(total))
+    for value in values:
+        after = min(before + max(Decimal(str(_number("value", value))), Decimal(0)) / whole, 1)
+        shares.append(float(after - before))
+        before = after
+    return shares

@@ -141,16 +141,15 @@ class SaleOrder(models.Model):
     def _wsv_events(self, deliveries):
         """What has happened on the contract, as lib.schedule sees it."""
         self.ensure_one()
-        total = self.amount_total
-        # each delivery's share of the contract, in the order they were recorded (a delivery
-        # reported late keeps the earlier ones' installments where they are); the shares are
-        # capped at the whole, which rounding or discount lines could otherwise pass
-        delivered, before = [], 0.0
-        for request in deliveries.get(self.id, []):
-            after = min(before + max(request.amount, 0.0) / total, 1.0) if total > 0 else before
-            if after - before > 1e-9:
-                delivered.append((request.delivery_date, after - before))
-            before = after
+        # in the order they were recorded: a delivery reported late keeps the earlier ones'
+        # installments where they are
+        requests = deliveries.get(self.id, [])
+        shares = schedule.delivery_shares([r.amount for r in requests], self.amount_total)
+        delivered = [
+            (request.delivery_date, share)
+            for request, share in zip(requests, shares, strict=True)
+            if share > 1e-9
+        ]
         invoices = [
             (move.invoice_date, move.amount_total)
             for move in self.invoice_ids

@@ -8,7 +8,7 @@ from odoo.addons.wsv_contract.lib import milestones as milestone_rules
 from odoo.addons.wsv_contract.models.workflow import wrong_state
 from odoo.addons.wsv_crm_customer.models.res_partner import TRUSTED, context_value, trusted
 
-from ..lib import allocation, release
+from ..lib import release
 
 OVERRIDE_GROUPS = "wsv_crm_customer.group_sales_director,wsv_crm_customer.group_finance"
 DELIVERABLE = ("signed", "executing")
@@ -171,20 +171,17 @@ class WsvDeliveryRequest(models.Model):
         owed = Installment.search(
             [("partner_id", "=", customer.id), ("void", "=", False), ("due_date", "!=", False)]
         )
-        today = fields.Date.context_today(self)
-        exposure, late = 0.0, [0]
-        for item in owed:
-            unpaid = item.amount - item.amount_collected
-            if unpaid > allocation.HALF_CENT:
-                exposure += unpaid
-                late.append(max((today - item.due_date).days, 0))
+        exposure, oldest = release.owed(
+            [(i.amount, i.amount_collected, i.due_date) for i in owed],
+            fields.Date.context_today(self),
+        )
         return release.Position(
             contract_amount=order.amount_total,
             advance_received=sum(advance.mapped("amount_collected")),
             credit_limit=customer.sudo().credit_limit,
             # what the customer owes now, and what this delivery will add
             exposure=exposure + self.amount,
-            oldest_overdue_days=max(late),
+            oldest_overdue_days=oldest,
         )
 
     def _conditions(self):
