@@ -72,7 +72,8 @@ def grow_to(env, count, today):
                    write_date)
            SELECT name || '/c' || g, order_id, partner_id, user_id, team_id, company_id,
                   currency_id, key || '/c' || g, trigger, is_retention, amount,
-                  %s::date - 700 + ((id * 7919 + g * 104729) %% 760)::int, false, 0, 0, amount,
+                  %s::date - 700 + ((id::bigint * 7919 + g * 104729) %% 760)::int,
+                  false, 0, 0, amount,
                   'not_due', 1, 1, now(), now()
              FROM wsv_receivable_installment, generate_series(1, %s) g
             LIMIT %s""",
