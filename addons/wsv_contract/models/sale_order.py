@@ -8,7 +8,7 @@ from odoo.addons.wsv_crm_customer.models.res_partner import TRUSTED, trusted
 
 from ..lib import milestones as milestone_rules
 from ..lib import review
-from .workflow import wrong_state
+from .workflow import check_state
 from .wsv_contract_document import CONTRACT_TYPES
 
 CONTRACT_STATES = [
@@ -245,16 +245,8 @@ class SaleOrder(models.Model):
                 )
 
     def _check_state(self, *states):
-        wrong = wrong_state(self, "contract_state", states)
-        if wrong:
-            raise UserError(
-                self.env._(
-                    "Contract %(number)s is %(state)s: this step needs it %(needed)s.",
-                    number=wrong[0].contract_number,
-                    state=wrong[1],
-                    needed=wrong[2],
-                )
-            )
+        message = self.env._("Contract %(number)s is %(state)s: this step needs it %(needed)s.")
+        check_state(self, "contract_state", states, message, number="contract_number")
 
     # ------------------------------------------------------------ actions
     def action_contract_submit(self):

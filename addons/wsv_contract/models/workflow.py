@@ -1,11 +1,21 @@
-"""What the contract and requirement workflows share."""
+"""What the contract, requirement and delivery workflows share."""
+
+from odoo.exceptions import UserError
 
 
-def wrong_state(records, field, states):
-    """The first record not in one of ``states``, with its state's label and the labels of
-    ``states`` ("A / B"), for the caller's own message; None when all are in place."""
+def check_state(records, field, states, message, **names):
+    """Refuse the step unless every record is in one of ``states``: a UserError from
+    ``message`` (already translated, with %(state)s and %(needed)s for the wrong record's
+    state and the needed ones, "A / B"), and a placeholder per ``names`` entry
+    (placeholder=field of the record, e.g. number="contract_number")."""
     wrong = records.filtered(lambda r: r[field] not in states)[:1]
-    if not wrong:
-        return None
-    labels = dict(records._fields[field]._description_selection(records.env))
-    return wrong, labels[wrong[field]], " / ".join(labels[s] for s in states)
+    if wrong:
+        labels = dict(records._fields[field]._description_selection(records.env))
+        raise UserError(
+            message
+            % {
+                "state": labels[wrong[field]],
+                "needed": " / ".join(labels[s] for s in states),
+                **{key: wrong[name] for key, name in names.items()},
+            }
+        )

@@ -9,7 +9,7 @@ from odoo.tools import SQL
 from odoo.addons.wsv_crm_customer.models.res_partner import TRUSTED, trusted
 
 from ..lib import material_code
-from .workflow import wrong_state
+from .workflow import check_state
 
 PRODUCT_MANAGER = "wsv_crm_customer.group_product_manager"
 REQUIREMENT_STATES = [
@@ -178,16 +178,8 @@ class WsvRequirement(models.Model):
         self.with_context(**{WORKFLOW_KEY: TRUSTED}).write(vals)
 
     def _check_state(self, *states):
-        wrong = wrong_state(self, "state", states)
-        if wrong:
-            raise UserError(
-                self.env._(
-                    "Requirement %(name)s is %(state)s: this step needs it %(needed)s.",
-                    name=wrong[0].name,
-                    state=wrong[1],
-                    needed=wrong[2],
-                )
-            )
+        message = self.env._("Requirement %(name)s is %(state)s: this step needs it %(needed)s.")
+        check_state(self, "state", states, message, name="name")
 
     def _check_product_manager(self):
         if not self.env.user.has_group(PRODUCT_MANAGER):

@@ -5,7 +5,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.wsv_contract.lib import milestones as milestone_rules
-from odoo.addons.wsv_contract.models.workflow import wrong_state
+from odoo.addons.wsv_contract.models.workflow import check_state
 from odoo.addons.wsv_crm_customer.models.res_partner import TRUSTED, context_value, trusted
 
 from ..lib import release
@@ -134,28 +134,14 @@ class WsvDeliveryRequest(models.Model):
         return self.with_context(wsv_delivery_state=TRUSTED).write(vals)
 
     def _check_contract(self):
-        wrong = wrong_state(self.order_id, "contract_state", DELIVERABLE)
-        if wrong:
-            raise UserError(
-                self.env._(
-                    "Contract: %(number)s is %(state)s; deliveries need it %(needed)s.",
-                    number=wrong[0].contract_number,
-                    state=wrong[1],
-                    needed=wrong[2],
-                )
-            )
+        message = self.env._("Contract: %(number)s is %(state)s; deliveries need it %(needed)s.")
+        check_state(self.order_id, "contract_state", DELIVERABLE, message, number="contract_number")
 
     def _check_request_state(self, *states):
-        wrong = wrong_state(self, "state", states)
-        if wrong:
-            raise UserError(
-                self.env._(
-                    "Delivery request %(name)s is %(state)s: this step needs it %(needed)s.",
-                    name=wrong[0].name,
-                    state=wrong[1],
-                    needed=wrong[2],
-                )
-            )
+        message = self.env._(
+            "Delivery request %(name)s is %(state)s: this step needs it %(needed)s."
+        )
+        check_state(self, "state", states, message, name="name")
 
     # ------------------------------------------------------------ release
     def _position(self):
