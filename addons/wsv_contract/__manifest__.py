@@ -5,7 +5,7 @@
     "category": "Sales/Sales",
     "website": "https://wsv.example.com/crm",
     "author": "WSV",
-    "license": "LGPL-3",
+    "license": "AGPL-3",
     "depends": ["wsv_crm_customer", "sale_management", "sale_margin", "base_tier_validation"],
     "data": [
         "security/ir.model.access.csv",

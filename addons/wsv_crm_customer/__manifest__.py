@@ -5,7 +5,7 @@
     "category": "Sales/CRM",
     "website": "https://wsv.example.com/crm",
     "author": "WSV",
-    "license": "LGPL-3",
+    "license": "AGPL-3",
     "application": True,
     "depends": ["crm", "contacts", "sales_team", "mail"],
     "external_dependencies": {"python": ["python-stdnum"]},

@@ -5,7 +5,7 @@
     "category": "Accounting/Accounting",
     "website": "https://wsv.example.com/crm",
     "author": "WSV",
-    "license": "LGPL-3",
+    "license": "AGPL-3",
     "depends": ["wsv_fulfillment"],
     "data": ["views/wsv_einvoice_menus.xml"],
 }

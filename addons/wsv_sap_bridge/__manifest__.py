@@ -5,7 +5,7 @@
     "category": "Sales/Sales",
     "website": "https://wsv.example.com/crm",
     "author": "WSV",
-    "license": "LGPL-3",
+    "license": "AGPL-3",
     "depends": ["wsv_fulfillment", "queue_job"],
     "data": [
         "security/security.xml",

@@ -12,7 +12,7 @@ import statistics
 from common import bench_env, list_load, report, timed
 
 
-def make_contracts(env, count, lines, rng):
+def make_contracts(env, count, lines, rng, user):
     products = env["product.product"].create(
         [
             {
@@ -24,38 +24,59 @@ def make_contracts(env, count, lines, rng):
             for i in range(20)
         ]
     )
-    customers = env["res.partner"].search([("is_customer", "=", True)], limit=count)
+    # the salesperson's own customers and the pool's: what he may put on a contract
+    customers = env["res.partner"].search(
+        [("is_customer", "=", True), ("user_id", "in", (user.id, False))], limit=count
+    )
     milestones = [
         (0, 0, {"trigger": "signing", "percent": 30}),
         (0, 0, {"trigger": "delivery", "percent": 60, "days": 30}),
         (0, 0, {"trigger": "warranty_end", "percent": 10}),
     ]
-    orders = env["sale.order"].create(
-        [
-            {
-                "partner_id": customers[i % len(customers)].id,
-                "warranty_months": rng.choice([12, 24, 36]),
-                "lead_days": rng.choice([15, 30, 60]),
-                "milestone_ids": milestones,
-                "order_line": [
-                    (
-                        0,
-                        0,
-                        {
-                            "product_id": products[j % 20].id,
-                            "product_uom_qty": rng.randint(10, 5000),
-                            "price_unit": rng.choice([170, 190, 210, 230]),
-                            "discount": rng.choice([0, 0, 5, 15]),
-                        },
-                    )
-                    for j in range(lines)
-                ],
-            }
-            for i in range(count)
-        ]
+    orders = (
+        env["sale.order"]
+        .with_user(user)
+        .create(
+            [
+                {
+                    "partner_id": customers[i % len(customers)].id,
+                    "user_id": user.id,
+                    "warranty_months": rng.choice([12, 24, 36]),
+                    "lead_days": rng.choice([15, 30, 60]),
+                    "milestone_ids": milestones,
+                    "order_line": [
+                        (
+                            0,
+                            0,
+                            {
+                                "product_id": products[j % 20].id,
+                                "product_uom_qty": rng.randint(10, 5000),
+                                "price_unit": rng.choice([170, 190, 210, 230]),
+                                "discount": rng.choice([0, 0, 5, 15]),
+                            },
+                        )
+                        for j in range(lines)
+                    ],
+                }
+                for i in range(count)
+            ]
+        )
     )
     env.flush_all()
     return orders
+
+
+def salesperson(env):
+    """A generated salesperson (no manager): the user whose screens the figures are."""
+    return env["res.users"].search(
+        [
+            ("groups_id", "in", env.ref("wsv_crm_customer.group_salesperson").id),
+            ("groups_id", "not in", env.ref("wsv_crm_customer.group_sales_manager").id),
+            ("share", "=", False),
+        ],
+        order="id",
+        limit=1,
+    )
 
 
 def bench_review(env, rng):
@@ -72,7 +93,9 @@ def bench_review(env, rng):
         }
     )
     active = set(Rule.search([]).mapped("rule_type"))
-    orders = make_contracts(env, 500, 20, rng)
+    # as the salesperson who submits them: his record rules are in the figure
+    user = salesperson(env)
+    orders = make_contracts(env, 500, 20, rng, user).with_user(user)
     env.invalidate_all()
     seconds, _ = timed(lambda: (orders._run_review(), env.flush_all()))
     env.invalidate_all()
@@ -93,8 +116,10 @@ def bench_review(env, rng):
 
 
 def bench_list(env):
-    make_contracts(env, 1000, 2, random.Random(3))
-    Order = env["sale.order"].with_context(lang="zh_CN")
+    user = salesperson(env)
+    make_contracts(env, 1000, 2, random.Random(3), user)
+    # his contract list, as he loads it (Odoo's own-documents rule applies)
+    Order = env["sale.order"].with_user(user).with_context(lang="zh_CN")
     results = list_load(env, Order, "wsv_contract.sale_order_view_list_contract", [], (100, 1000))
     env.invalidate_all()
     base, _ = timed(Order.search_read, [], ["name"], 0, 1000)

@@ -2,6 +2,7 @@ import os
 import xmlrpc.client
 
 import pytest
+import requests
 
 
 @pytest.fixture(scope="session")
@@ -91,3 +92,74 @@ def people(server, admin):
                 ],
             )
     return {login: Rpc(server, login, login) for login in users} | {"ids": users}
+
+
+def signed_contract(admin, seller, partner_id, qty=100):
+    """A contract of ``seller`` (an Rpc) signed through its real steps: created and submitted
+    by the salesperson, approved by the admin where a rule asks for it, its documents filed,
+    signed. Returns the contract's id."""
+    ref = lambda xmlid: admin(  # noqa: E731
+        "ir.model.data", "check_object_reference", xmlid.split(".")
+    )[1]
+    # the demo meter is a product template; an order line takes its variant
+    meter = admin(
+        "product.product",
+        "search",
+        [[("product_tmpl_id", "=", ref("wsv_contract.product_meter_1p_demo"))]],
+    )[0]
+    contract = seller(
+        "sale.order",
+        "create",
+        [
+            {
+                "partner_id": partner_id,
+                "template_id": ref("wsv_contract.contract_template_meters_demo"),
+                "order_line": [(0, 0, {"product_id": meter, "product_uom_qty": qty})],
+            }
+        ],
+    )
+    seller("sale.order", "action_contract_submit", [[contract]])
+    state = admin("sale.order", "read", [[contract], ["contract_state", "contract_type"]])[0]
+    if state["contract_state"] == "review":
+        admin("sale.order", "validate_tier", [[contract]])
+    required = admin(
+        "wsv.contract.doc.requirement",
+        "search_read",
+        [[("contract_type", "=", state["contract_type"])]],
+        {"fields": ["doc_type"]},
+    )
+    for row in required:
+        seller(
+            "wsv.contract.document",
+            "create",
+            [{"order_id": contract, "doc_type": row["doc_type"], "file": "JVBERi0xLjQ="}],
+        )
+    seller("sale.order", "action_contract_sign", [[contract]])
+    return contract
+
+
+class WebSession:
+    """JSON-RPC as the web client calls it, in a logged-in session: no password check per
+    call, so two sessions can really act at the same instant."""
+
+    def __init__(self, server, login, password):
+        self.url, self.http = server["url"], requests.Session()
+        answer = self.http.post(
+            f"{self.url}/web/session/authenticate",
+            json={"params": {"db": server["db"], "login": login, "password": password}},
+            timeout=60,
+        ).json()
+        assert answer.get("result", {}).get("uid"), answer
+
+    def __call__(self, model, method, args, kwargs=None):
+        """The result, or raises RuntimeError with the server's message."""
+        answer = self.http.post(
+            f"{self.url}/web/dataset/call_kw",
+            json={
+                "params": {"model": model, "method": method, "args": args, "kwargs": kwargs or {}}
+            },
+            timeout=120,
+        ).json()
+        if "error" in answer:
+            raise RuntimeError(answer["error"]["data"]["message"])
+        return answer.get("result")  # None comes back as no result at all

@@ -6,22 +6,12 @@ import threading
 import xmlrpc.client
 
 import pytest
+from conftest import WebSession, signed_contract
 
 
-@pytest.fixture
-def installment(admin, people):
-    """A signed contract of it_sales_a1 and its advance installment (30 %)."""
-    ref = lambda xmlid: admin(  # noqa: E731
-        "ir.model.data", "check_object_reference", xmlid.split(".")
-    )[1]
-    # the demo meter is a product template; an order line takes its variant
-    meter = admin(
-        "product.product",
-        "search",
-        [[("product_tmpl_id", "=", ref("wsv_contract.product_meter_1p_demo"))]],
-    )[0]
+def make_customer(admin, people, owner="it_sales_a1"):
     stamp = datetime.datetime.now().strftime("%H%M%S%f")
-    customer = admin(
+    return admin(
         "res.partner",
         "create",
         [
@@ -29,54 +19,29 @@ def installment(admin, people):
                 "name": f"并发回款测试客户{stamp}",
                 "is_company": True,
                 "is_customer": True,
-                "user_id": people["ids"]["it_sales_a1"],
+                "user_id": people["ids"][owner],
                 "duplicate_reason": "集成测试",
             }
         ],
     )
-    contract = admin(
-        "sale.order",
-        "create",
-        [
-            {
-                "partner_id": customer,
-                "user_id": people["ids"]["it_sales_a1"],
-                "template_id": ref("wsv_contract.contract_template_meters_demo"),
-                "order_line": [
-                    (
-                        0,
-                        0,
-                        {
-                            "product_id": meter,
-                            "product_uom_qty": 100,
-                        },
-                    )
-                ],
-            }
-        ],
-    )
-    # signed as the review and signing steps leave it (covered by wsv_contract's tests)
-    admin(
-        "sale.order",
-        "write",
-        [
-            [contract],
-            {
-                "state": "sale",
-                "contract_state": "signed",
-                "signing_date": datetime.date.today().isoformat(),
-            },
-        ],
-    )
-    admin("sale.order", "action_wsv_generate_schedule", [[contract]])
+
+
+def advance_of(admin, contract):
     found = admin(
         "wsv.receivable.installment",
         "search_read",
         [[("order_id", "=", contract), ("trigger", "=", "signing")]],
-        {"fields": ["amount", "amount_open"]},
+        {"fields": ["amount", "amount_open", "partner_id"]},
     )
     assert len(found) == 1 and found[0]["amount_open"] > 0
     return found[0]
+
+
+@pytest.fixture
+def installment(admin, people):
+    """A signed contract of it_sales_a1 and its advance installment (30 %)."""
+    customer = make_customer(admin, people)
+    return advance_of(admin, signed_contract(admin, people["it_sales_a1"], customer))
 
 
 def test_two_users_confirming_at_once_count_once(people, installment):
@@ -125,3 +90,61 @@ def test_over_the_open_amount_is_refused(people, installment):
         "wsv.receivable.installment", "read", [[installment["id"]], ["amount_confirmed"]]
     )[0]
     assert after["amount_confirmed"] == 0
+
+
+def test_two_finance_users_booking_one_payment_never_exceed_it(admin, people, server):
+    """Two bookings against one payment at the same instant, on two installments: together
+    they would be twice the payment, so exactly one goes through. (Without the payment row
+    update in account.payment._lock_wsv both went through: each transaction read the payment's
+    collections from its own snapshot.)"""
+    customer = make_customer(admin, people)
+    seller = people["it_sales_a1"]
+    first = advance_of(admin, signed_contract(admin, seller, customer))
+    second = advance_of(admin, signed_contract(admin, seller, customer))
+    finance = {
+        "mali": WebSession(server, "mali", "mali"),
+        "it_finance": WebSession(server, "it_finance", "it_finance"),
+    }
+    amount = first["amount"]
+    payment = finance["mali"](
+        "account.payment",
+        "create",
+        [
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": customer,
+                "amount": amount,
+            }
+        ],
+    )
+    finance["mali"]("account.payment", "action_post", [[payment]])
+    assert admin("account.payment", "read", [[payment], ["state"]])[0]["state"] != "draft"
+    barrier = threading.Barrier(2)
+    outcomes = {}
+
+    def book(login, installment_id):
+        barrier.wait()
+        try:
+            outcomes[login] = finance[login](
+                "wsv.collection",
+                "create",
+                [{"installment_id": installment_id, "amount": amount, "payment_id": payment}],
+            )
+        except RuntimeError as error:
+            outcomes[login] = str(error)
+
+    threads = [
+        threading.Thread(target=book, args=("mali", first["id"])),
+        threading.Thread(target=book, args=("it_finance", second["id"])),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    created = [v for v in outcomes.values() if isinstance(v, int)]
+    refused = [v for v in outcomes.values() if isinstance(v, str)]
+    assert len(created) == 1, outcomes
+    assert len(refused) == 1 and "more than the payment" in refused[0], outcomes
+    allocated = admin("account.payment", "read", [[payment], ["wsv_allocated"]])[0]
+    assert allocated["wsv_allocated"] == amount

@@ -202,3 +202,35 @@ def test_malformed_status_raises(args):
 def test_malformed_dates_and_days_raise(call):
     with pytest.raises(ValueError):
         call()
+
+
+# other currencies' rounding steps -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "amount,collected,rounding,expected",
+    [
+        # 0.4 yen open is rounding noise in JPY, 40 cents open in CNY
+        (1000, 999.6, 1.0, "collected"),
+        (1000, 999.6, 0.01, "overdue"),
+        (1000, 999.4, 1.0, "overdue"),  # 0.6 rounds to a whole yen still open
+        # KWD: half a fils is noise, a fils is money
+        (10, 9.9995, 0.001, "collected"),
+        (10, 9.999, 0.001, "overdue"),
+    ],
+)
+def test_status_with_the_currency_rounding(amount, collected, rounding, expected):
+    assert status(amount, collected, DUE, TOMORROW, rounding=rounding) == expected
+
+
+def test_partly_collected_needs_half_a_step():
+    assert status(1000, 0.4, DUE, YESTERDAY, rounding=1.0) == "not_due"
+    assert status(1000, 0.5, DUE, YESTERDAY, rounding=1.0) == "partly_collected"
+    assert status(1000, 0.4, DUE, YESTERDAY) == "partly_collected"
+    assert status(1, 0.0004, DUE, YESTERDAY, rounding=0.001) == "not_due"
+
+
+@pytest.mark.parametrize("rounding", [0, -1, float("nan"), float("inf"), "1", None, True])
+def test_malformed_rounding_raises(rounding):
+    with pytest.raises(ValueError, match="rounding must"):
+        status(100, 0, DUE, TODAY, rounding=rounding)

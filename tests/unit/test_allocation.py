@@ -1,5 +1,5 @@
 import random
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
@@ -102,3 +102,60 @@ def test_check_allocation_not_positive(amount):
 def test_malformed_check_allocation_raises(amount, open_amount):
     with pytest.raises(ValueError, match="must"):
         check_allocation(amount, open_amount)
+
+
+# other currencies' rounding steps -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "amount,opens,rounding,expected",
+    [
+        (100, [30, 30, 50], 1.0, [30.0, 30.0, 40.0]),  # JPY: whole yen
+        (100.4, [60, 60], 1.0, [60.0, 40.0]),  # rounded to the yen first
+        (99.5, [60, 60], 1.0, [60.0, 40.0]),  # half a yen rounds up
+        (1.2345, [1.0005, 0.5], 0.001, [1.001, 0.234]),  # KWD: to the fils
+        (0.001, [0.001, 5], 0.001, [0.001, 0.0]),
+    ],
+)
+def test_allocate_in_the_currency_steps(amount, opens, rounding, expected):
+    shares = allocate(amount, opens, rounding=rounding)
+    assert shares == expected
+    # they add up to the payment rounded to the step
+    step = Decimal(str(rounding))
+    paid = (Decimal(str(amount)) / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
+    assert sum(Decimal(str(share)) for share in shares) == paid
+
+
+def test_allocate_below_half_a_step_is_nothing():
+    with pytest.raises(ValueError, match="^not_positive$"):
+        allocate(0.4, [100], rounding=1.0)
+    assert allocate(0.4, [100]) == [0.4]  # but 40 cents where the step is a cent
+    with pytest.raises(ValueError, match="^not_positive$"):
+        allocate(0.0004, [1], rounding=0.001)
+
+
+def test_allocate_over_the_open_amount_in_the_currency_steps():
+    assert allocate(100.4, [100], rounding=1.0) == [100.0]
+    with pytest.raises(ValueError, match="^over_open$"):
+        allocate(100.5, [100], rounding=1.0)
+    with pytest.raises(ValueError, match="^over_open$"):
+        allocate(100.4, [100])
+
+
+def test_check_allocation_tolerates_half_the_currency_step():
+    assert check_allocation(100.4, 100, rounding=1.0) is None
+    with pytest.raises(ValueError, match="^over_open$"):
+        check_allocation(100.6, 100, rounding=1.0)
+    assert check_allocation(100.0005, 100, rounding=0.001) is None
+    with pytest.raises(ValueError, match="^over_open$"):
+        check_allocation(100.004, 100, rounding=0.001)
+    with pytest.raises(ValueError, match="^over_open$"):
+        check_allocation(100.4, 100)  # the default is the cent
+
+
+@pytest.mark.parametrize("rounding", [0, -0.01, float("nan"), float("inf"), "0.01", None, True])
+def test_malformed_rounding_raises(rounding):
+    with pytest.raises(ValueError, match="rounding must"):
+        allocate(10, [10], rounding=rounding)
+    with pytest.raises(ValueError, match="rounding must"):
+        check_allocation(10, 10, rounding=rounding)

@@ -230,3 +230,51 @@ def test_owed_of_nothing():
 def test_owed_refuses_bad_amounts():
     with pytest.raises(ValueError):
         release.owed([(float("nan"), 0.0, date(2026, 1, 1))], date(2026, 6, 30))
+
+
+# other currencies' rounding steps -------------------------------------------------------------
+
+
+def test_owed_in_whole_yen():
+    today = date(2026, 6, 30)
+    items = [
+        (1000.0, 999.6, date(2026, 1, 1)),  # 0.4 yen open: paid
+        (1000.0, 400.0, date(2026, 6, 20)),  # 600 unpaid, 10 days overdue
+    ]
+    assert release.owed(items, today, rounding=1.0) == (600.0, 10)
+    # in cents the 0.4 is money, and overdue since January
+    assert release.owed(items, today) == (600.4, 180)
+
+
+def test_owed_in_fils():
+    today = date(2026, 6, 30)
+    items = [(10.0, 9.9996, date(2026, 1, 1)), (1.2345, 0.0, date(2026, 6, 29))]
+    assert release.owed(items, today, rounding=0.001) == (1.235, 1)
+
+
+def test_advance_is_compared_in_the_contract_currency_steps():
+    # 30 % of 1,111 yen is 333.3, which rounds to 333 yen: 333 received is enough
+    conditions = Conditions(min_advance_percent=30, check_credit=False)
+    position = _position(contract_amount=1111, advance_received=333)
+    assert failed(conditions, position, rounding=1.0) == []
+    assert failed(conditions, position)[0][0] == "advance_short"  # 333.30 in cents
+
+
+def test_credit_is_compared_in_the_credit_currency_steps():
+    position = _position(credit_limit=500_000, exposure=500_000.4)
+    assert failed(STRICT, position, rounding=0.01, credit_rounding=1.0) == []
+    assert failed(STRICT, position, rounding=1.0) == []  # credit_rounding None: the same
+    assert failed(STRICT, position)[0][0] == "over_credit"
+    over = _position(credit_limit=500_000, exposure=500_000.6)
+    assert failed(STRICT, over, credit_rounding=1.0)[0][0] == "over_credit"
+
+
+@pytest.mark.parametrize("rounding", [0, -0.01, float("nan"), float("inf"), "0.01", None, True])
+def test_malformed_rounding_raises(rounding):
+    with pytest.raises(ValueError, match="rounding must"):
+        failed(STRICT, GOOD, rounding=rounding)
+    if rounding is not None:  # None is "the same as rounding" there
+        with pytest.raises(ValueError, match="rounding must"):
+            failed(STRICT, GOOD, credit_rounding=rounding)
+    with pytest.raises(ValueError, match="rounding must"):
+        release.owed([], date(2026, 6, 30), rounding=rounding)

@@ -231,6 +231,20 @@ def test_over_credit():
     )
 
 
+def test_credit_reads_the_amount_in_the_credit_limit_currency():
+    # a 10,000 USD contract is 72,000 in the company's CNY: over a 100,000 CNY limit with
+    # 30,000 open, though 10,000 + 30,000 would not be
+    foreign = contract(open_receivables=30_000, credit_amount=72_000)
+    assert failure("credit", foreign) == (
+        "over_credit",
+        {"exposure": 102_000, "limit": 100_000},
+    )
+    assert failure("credit", contract(open_receivables=30_000)) is None  # one currency
+    assert failure("credit", contract(open_receivables=30_000, credit_amount=70_000)) is None
+    # the other rules keep reading the contract's own amount and lines
+    assert evaluate(contract(credit_amount=50_000), ALL_RULES) == evaluate(CONTRACT, ALL_RULES)
+
+
 @pytest.mark.parametrize("limit", [0, 0.0, -100])
 def test_a_credit_limit_can_be_required(limit):
     assert failure(

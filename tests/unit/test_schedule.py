@@ -422,3 +422,58 @@ def test_delivery_shares_feed_events():
 def test_delivery_shares_refuse_bad_input(values, total):
     with pytest.raises(ValueError):
         schedule.delivery_shares(values, total)
+
+
+# other currencies' rounding steps -------------------------------------------------------------
+
+
+def test_three_deliveries_of_a_third_in_whole_yen():
+    events = Events(deliveries=tuple((date(2024, 4, day), THIRD) for day in (1, 2, 3)))
+    result = build([Term("m2", "delivery", 100_000)], events, rounding=1.0)
+    assert [item.amount for item in result] == [33_333.0, 33_333.0, 33_334.0]
+    assert sum(Decimal(str(item.amount)) for item in result) == Decimal("100000")
+
+
+def test_random_pieces_in_whole_yen_add_up_to_the_term():
+    rng = random.Random(7)
+    for _ in range(500):
+        amount = rng.randint(1, 10_000_000)
+        fractions = [rng.uniform(0.01, 0.3) for _ in range(rng.randint(1, 3))]
+        deliveries = tuple((SIGNED, fraction) for fraction in fractions)
+        result = build([Term("d", "delivery", amount)], Events(deliveries=deliveries), 1.0)
+        assert all(item.amount == int(item.amount) for item in result)
+        assert sum(Decimal(str(item.amount)) for item in result) == amount
+
+
+def test_single_terms_round_to_the_currency_step():
+    terms = [Term("a", "signing", 1234.5), Term("b", "acceptance", 0.0015)]
+    assert [i.amount for i in build(terms, Events(), rounding=1.0)] == [1235.0, 0.0]
+    assert [i.amount for i in build(terms, Events(), rounding=0.001)] == [1234.5, 0.002]
+    assert [i.amount for i in build(terms, Events())] == [1234.5, 0.0]
+
+
+def test_a_delivery_in_fils_adds_up_to_the_term():
+    events = Events(deliveries=((SIGNED, THIRD), (SIGNED, THIRD)))
+    result = build([Term("d", "delivery", 10)], events, rounding=0.001)
+    assert [item.amount for item in result] == [3.333, 3.333, 3.334]
+
+
+def test_merge_compares_collections_in_the_currency_steps():
+    old, new = _items(("a", 100), ("b", 1)), _items(("a", 40))
+    # 40.4 yen collected is 40 yen: the new amount covers it
+    assert merge(old, new, {"a": 40.4}, rounding=1.0) == (new, ["b"])
+    with pytest.raises(ValueError) as error:
+        merge(old, new, {"a": 40.4})
+    assert error.value.args == ("below_collected", "a")
+    # 0.4 yen collected on a gone installment is no collection; 0.5 is a yen
+    assert merge(old, new, {"b": 0.4}, rounding=1.0) == (new, ["b"])
+    kept = Installment("b", "delivery", 1.0, None)
+    assert merge(old, new, {"b": 0.5}, rounding=1.0) == ([*new, kept], [])
+
+
+@pytest.mark.parametrize("rounding", [0, -1, float("nan"), float("inf"), "1", None, True])
+def test_malformed_rounding_raises(rounding):
+    with pytest.raises(ValueError, match="rounding must"):
+        build(USUAL, Events(), rounding=rounding)
+    with pytest.raises(ValueError, match="rounding must"):
+        merge([], [], {}, rounding=rounding)

@@ -47,6 +47,11 @@ class Line:
 
 @dataclass(frozen=True)
 class Contract:
+    """`amount` is in the contract's currency; the credit figures (credit_limit,
+    open_receivables, credit_amount) are in the currency of the credit limit (the company's):
+    credit_amount is the contract's amount converted to it, None when it is `amount` (one
+    currency)."""
+
     amount: float
     lines: tuple = ()
     customer_grade: str | None = None
@@ -58,6 +63,7 @@ class Contract:
     warranty_months: int = 0
     contract_type: str = "single"
     documents: frozenset = frozenset()  # document types archived: "signed_original", ...
+    credit_amount: float | None = None
 
     def __post_init__(self):
         # Lists and sets are welcome; stored as tuple and frozenset the contract stays hashable.
@@ -176,7 +182,8 @@ def _margin_floor(contract, totals, settings):
 
 
 def _credit(contract, totals, settings):
-    exposure = contract.open_receivables + contract.amount
+    amount = contract.amount if contract.credit_amount is None else contract.credit_amount
+    exposure = contract.open_receivables + amount
     details = {"exposure": exposure, "limit": contract.credit_limit}
     if contract.credit_limit <= 0:
         return ("no_credit_limit", details) if settings["require_limit"] else None

@@ -6,3 +6,4 @@ from . import wsv_review_rule
 from . import wsv_requirement
 from . import sale_order
 from . import res_partner
+from . import tier_review

@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.wsv_crm_customer.models.res_partner import TRUSTED, trusted
+from odoo.addons.wsv_crm_customer.models.wsv_guard import ALL, FRAMEWORK_PREFIXES
 
 from ..lib import milestones as milestone_rules
 from ..lib import review
@@ -20,19 +21,24 @@ CONTRACT_STATES = [
     ("closed", "Closed"),
     ("cancel", "Cancelled"),
 ]
-# what an approval covers: changing it afterwards needs a new approval
-TERM_FIELDS = {
-    "partner_id",
-    "pricelist_id",
-    "payment_term_id",
-    "contract_type",
-    "lead_days",
-    "warranty_months",
-    "incoterm_id",
-    "milestone_ids",
-    "order_line",
-}
 FROZEN_STATES = ("signed", "executing", "closed")
+# What may change on a contract whatever its state: references and labels that move no
+# money. Everything else is a term: an approval covers it, a change after approval needs a
+# new review, and a signed contract keeps it (an allowlist: a field Odoo or an addon adds
+# later is a term until it is listed here).
+NOTE_FIELDS = {
+    "customer_contract_ref",
+    "tender_ref",
+    "delivery_place",
+    "risk_level",
+    "tag_ids",
+    "client_order_ref",
+    "origin",
+}
+SALESPERSON = "wsv_crm_customer.group_salesperson"
+MANAGER = "wsv_crm_customer.group_sales_manager"
+DIRECTOR = "wsv_crm_customer.group_sales_director"
+FINANCE = "wsv_crm_customer.group_finance"
 # who may see costs and margins (sale_margin's fields are open to every internal user)
 COST_GROUPS = (
     "wsv_crm_customer.group_sales_director,wsv_crm_customer.group_finance,"
@@ -42,13 +48,27 @@ COST_GROUPS = (
 
 class SaleOrder(models.Model):
     _name = "sale.order"
-    _inherit = ["sale.order", "tier.validation"]
+    _inherit = ["sale.order", "tier.validation", "wsv.guard.mixin"]
     # OCA tier validation drives the approvals of the review state
     _state_field = "contract_state"
     _state_from = ["review"]
     _state_to = ["approved"]
     _cancel_state = "cancel"
     _tier_validation_manual_config = False
+    # the contract's workflow (Odoo's own state follows it: signing confirms the order)
+    _wsv_workflow = ("contract_state", "state")
+    _wsv_derived = (
+        "contract_number",
+        "signed_margin",
+        "signed_margin_percent",
+        "review_verdict",
+        "review_failed_rule_ids",
+        "review_ids",
+        "signature",
+        "signed_by",
+        "signed_on",
+    )
+    _wsv_state = "contract_state"
 
     contract_number = fields.Char(readonly=True, copy=False, index=True)
     contract_type = fields.Selection(CONTRACT_TYPES, required=True, default="single", tracking=True)
@@ -122,8 +142,30 @@ class SaleOrder(models.Model):
     def _onchange_channel_partner_id(self):
         self.revenue_share = self.channel_partner_id.revenue_share
 
+    def _wsv_allow_table(self, create=False):
+        live = {"": NOTE_FIELDS, MANAGER: {"user_id", "team_id"}, DIRECTOR: {"signing_date"}}
+        live[FINANCE] = {"signing_date"}
+        return {
+            # drafted freely; once approved still editable, but a new review follows
+            "draft": {"": ALL},
+            "approved": {"": ALL},
+            # under review the approvers decide on what they see: back to draft to change it
+            "review": {"": NOTE_FIELDS},
+            "signed": live,
+            "executing": live,
+            "closed": {"": NOTE_FIELDS},
+        }
+
+    def _wsv_check_write(self, vals):
+        # Odoo marks a quotation sent when it is e-mailed: a mark, not a step of the contract
+        if set(vals) == {"state"} and vals["state"] == "sent":
+            if all(o.state == "draft" for o in self):
+                return dict(vals)
+        return super()._wsv_check_write(vals)
+
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = self._wsv_check_create(vals_list)
         for vals in vals_list:
             if not vals.get("contract_number"):
                 vals["contract_number"] = self.env["ir.sequence"].next_by_code(
@@ -141,8 +183,9 @@ class SaleOrder(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if TERM_FIELDS & set(vals) and not trusted(self.env, "wsv_contract_state"):
-            self._check_terms_change()
+        vals = self._wsv_check_write(vals)
+        terms = set(vals) - NOTE_FIELDS - {n for n in vals if n.startswith(FRAMEWORK_PREFIXES)}
+        if terms and not self._wsv_trusted():
             approved = self.filtered(lambda o: o.contract_state == "approved")
             result = super().write(vals)
             approved._back_to_review()
@@ -150,8 +193,10 @@ class SaleOrder(models.Model):
         return super().write(vals)
 
     def _check_terms_change(self):
+        """Lines and milestones are terms too: their own guard refuses them once signed or
+        under review; an approved contract goes back to review when they change."""
         frozen = self.filtered(lambda o: o.contract_state in FROZEN_STATES)
-        if frozen:
+        if frozen and not self._wsv_trusted():
             raise UserError(
                 self.env._(
                     "Contract %s is signed: its amounts and terms can no longer change; make a "
@@ -163,18 +208,24 @@ class SaleOrder(models.Model):
     def _back_to_review(self):
         """New terms, new review: the approvals start over."""
         if self:
-            self.restart_validation()
+            self._wsv_reset_reviews()
             self._set_contract_state("draft")
             for order in self:
                 order.message_post(body=self.env._("Terms changed after approval: back to review."))
-            self.action_contract_submit()
+            self._wsv_system().action_contract_submit()
+
+    def _wsv_reset_reviews(self):
+        """Drop the approvals of an earlier round (OCA's restart_validation does so only from
+        the review state; a contract also comes back from approved and cancelled). The chatter
+        keeps who approved what."""
+        self.sudo().review_ids.unlink()
 
     def _lines_changed(self):
         self._check_terms_change()
         self.filtered(lambda o: o.contract_state == "approved")._back_to_review()
 
     def _set_contract_state(self, state):
-        self.with_context(wsv_contract_state=TRUSTED).write({"contract_state": state})
+        self._wsv_system().write({"contract_state": state})
 
     # ------------------------------------------------------------ checks
     def _milestone_errors(self):
@@ -244,6 +295,25 @@ class SaleOrder(models.Model):
                     )
                 )
 
+    def _check_sales_step(self, *also):
+        """The contract's steps are its salesperson's (a manager's for the team, within the
+        record rules): not a reviewer's, finance's or an integration's, who may write some of
+        its fields. ``also``: other groups that may take this step."""
+        user = self.env.user
+        if self._wsv_trusted() or any(user.has_group(g) for g in also):
+            return
+        if not user.has_group(SALESPERSON):
+            raise UserError(self.env._("Contract: this step is for the sales roles."))
+        if not user.has_group(MANAGER):
+            other = self.filtered(lambda o: o.user_id != user)[:1]
+            if other:
+                raise UserError(
+                    self.env._(
+                        "Contract %s: this step is for its salesperson or the team's manager.",
+                        other.contract_number,
+                    )
+                )
+
     def _check_state(self, *states):
         message = self.env._("Contract %(number)s is %(state)s: this step needs it %(needed)s.")
         check_state(self, "contract_state", states, message, number="contract_number")
@@ -253,6 +323,7 @@ class SaleOrder(models.Model):
         """Submit: every review rule runs in one pass over all the contracts; a blocking rule
         stops the submission with all its reasons, approval rules route to their reviewers
         (tier validation), and a contract that passes everything is approved at once."""
+        self._check_sales_step()
         self._check_state("draft")
         self._check_submittable()
         self._run_review()
@@ -267,7 +338,7 @@ class SaleOrder(models.Model):
         self.filtered(lambda o: o.review_verdict == "pass")._set_contract_state("approved")
         to_approve = self.filtered(lambda o: o.review_verdict == "approval")
         to_approve._set_contract_state("review")
-        to_approve.request_validation()
+        to_approve._wsv_system().request_validation()
         return True
 
     # ------------------------------------------------------------ review
@@ -279,8 +350,15 @@ class SaleOrder(models.Model):
         credit_limit, open_receivables = credit[partner.id]
         total = self.amount_total
         terms = self.milestone_ids._as_rule()
+        # the credit limit and open receivables are in the company's currency: the credit rule
+        # adds the contract's amount converted to it, at the contract's date
+        company = self.company_id
+        credit_amount = self.currency_id._convert(
+            total, company.currency_id, company, fields.Date.to_date(self.date_order) or None
+        )
         return review.Contract(
             amount=total,
+            credit_amount=credit_amount,
             lines=[
                 review.Line(
                     product=line.product_id.display_name,
@@ -326,24 +404,43 @@ class SaleOrder(models.Model):
                 outcomes.append(review.Result(rule_id, not fails, outcome, "domain", {}))
             failed = tuple(sorted(o.rule_id for o in outcomes if not o.passed))
             verdicts.setdefault((review.verdict(outcomes), failed), []).append(order.id)
-            results += [
-                {
-                    "order_id": order.id,
-                    "rule_id": o.rule_id,
-                    "outcome": o.outcome,
-                    "message": "" if o.passed else order._review_message(by_id[o.rule_id], o),
-                }
-                for o in outcomes
-            ]
+            for o in outcomes:
+                message = detail = ""
+                if not o.passed:
+                    message, detail = order._review_message(by_id[o.rule_id], o)
+                results.append(
+                    {
+                        "order_id": order.id,
+                        "rule_id": o.rule_id,
+                        "outcome": o.outcome,
+                        "message": message,
+                        "detail": detail,
+                    }
+                )
         # one write per distinct verdict, not one per contract
         for (verdict, failed), ids in verdicts.items():
-            self.browse(ids).with_context(wsv_contract_state=TRUSTED).write(
+            self.browse(ids)._wsv_system().write(
                 {"review_verdict": verdict, "review_failed_rule_ids": [(6, 0, list(failed))]}
             )
         self.env["wsv.review.result"].sudo().create(results)
 
     def _review_message(self, rule, result):
-        """A translated sentence for a failed rule, from its code and numbers."""
+        """Translated sentences for a failed rule: (for everyone who sees the contract, with
+        the figures for those who may read costs and credit). Margins and credit figures stay
+        out of the first: salespeople read it, and it is what a blocked submission shows."""
+        _ = self.env._
+        if result.code == "margin_low":
+            shown = _("Gross margin under the rule's floor.")
+        elif result.code == "over_credit":
+            shown = _("Open receivables and this contract exceed the credit limit.")
+        else:
+            shown = None
+        detail = self._review_detail(rule, result)
+        if shown is None:
+            return detail, detail
+        return " ".join(filter(None, [rule.message, shown])), detail
+
+    def _review_detail(self, rule, result):
         d, _ = result.details, self.env._
         parts = []
         if result.code == "below_floor":
@@ -414,6 +511,9 @@ class SaleOrder(models.Model):
         return " ".join(filter(None, [rule.message] + parts))
 
     def validate_tier(self):
+        """Approve as one of the pending reviewers (OCA tier validation checks who); the last
+        approval approves the contract. Never one's own contract."""
+        self._check_state("review")
         own = self.filtered(lambda o: self.env.user in (o.user_id | o.create_uid))
         if own:
             raise UserError(
@@ -421,27 +521,71 @@ class SaleOrder(models.Model):
                     "Approval: you cannot approve your own contract %s.", own.contract_number
                 )
             )
-        result = super().validate_tier()
-        # the last approval approves the contract
+        self._check_pending_reviewer()
+        result = super(SaleOrder, self._wsv_system()).validate_tier()
         self.filtered(lambda o: o.validation_status == "validated")._set_contract_state("approved")
-        return result
+        # XML-RPC carries no None: a dialog (comment) when OCA opens one, else True
+        return result or True
+
+    def reject_tier(self):
+        self._check_state("review")
+        self._check_pending_reviewer()
+        result = super(SaleOrder, self._wsv_system()).reject_tier()
+        return result or True
+
+    def _check_pending_reviewer(self):
+        """Only a reviewer of a pending approval decides (OCA would quietly do nothing)."""
+        for order in self:
+            pending = order.review_ids.filtered(
+                lambda r: r.status in ("waiting", "pending") and self.env.user in r.reviewer_ids
+            )
+            if not pending:
+                raise UserError(
+                    self.env._(
+                        "Approval: contract %s has no pending approval of yours.",
+                        order.contract_number,
+                    )
+                )
+
+    def request_validation(self):
+        # approvals are requested by Submit, after the review rules ran: never by hand
+        if not self._wsv_trusted():
+            raise UserError(self._wsv_message({"contract_state"}, None))
+        return super().request_validation()
+
+    def restart_validation(self):
+        if not self._wsv_trusted():
+            raise UserError(self._wsv_message({"contract_state"}, None))
+        return super().restart_validation()
+
+    def _get_under_validation_exceptions(self):
+        # references and labels stay editable while the approvers look at the contract
+        return super()._get_under_validation_exceptions() + sorted(NOTE_FIELDS)
+
+    def action_cancel(self):
+        # Odoo's Cancel (and its wizard) would leave the contract's own state behind: a
+        # contract is cancelled with Cancel Contract
+        if not self._wsv_trusted():
+            raise UserError(self._wsv_message({"state"}, None))
+        return super().action_cancel()
 
     def _get_tier_validation_readonly_domain(self):
         # read-only while the approvers look at it, editable again once decided
         return "validation_status in ('waiting', 'pending')"
 
     def action_contract_sign(self):
+        self._check_sales_step()
         self._check_state("approved")
         self._check_documents()
-        for order in self:
-            order.signing_date = order.signing_date or fields.Date.context_today(self)
-        self.with_context(wsv_contract_signing=TRUSTED).action_confirm()
+        for order in self.filtered(lambda o: not o.signing_date):
+            order._wsv_system().signing_date = fields.Date.context_today(self)
+        self._wsv_system().with_context(wsv_contract_signing=TRUSTED).action_confirm()
         self._set_contract_state("signed")
         # the margin as signed, kept for reports whatever costs do later; a signed contract
         # is a won deal for its customer (grading, holding limits, auto-recycle)
         # (sudo: the margin fields are the cost roles', the snapshot is taken for everyone)
         for order in self.sudo():
-            order.with_context(wsv_contract_state=TRUSTED).write(
+            order.write(
                 {"signed_margin": order.margin, "signed_margin_percent": order.margin_percent}
             )
         for day in set(self.mapped("signing_date")):
@@ -450,24 +594,30 @@ class SaleOrder(models.Model):
         return True
 
     def action_contract_execute(self):
+        self._check_sales_step()
         self._check_state("signed")
         self._set_contract_state("executing")
         return True
 
     def action_contract_close(self):
+        self._check_sales_step()
         self._check_state("executing")
         self._set_contract_state("closed")
         return True
 
     def action_contract_cancel(self):
+        self._check_sales_step(DIRECTOR, FINANCE)
         self._check_state("draft", "review", "approved", "signed")
-        self._action_cancel()
+        self._wsv_system()._action_cancel()
         self._set_contract_state("cancel")
         return True
 
     def action_contract_draft(self):
+        self._check_sales_step()
         self._check_state("review", "approved", "cancel")
-        self.filtered(lambda o: o.state == "cancel").action_draft()
+        self.filtered(lambda o: o.state == "cancel")._wsv_system().action_draft()
+        # a new round of review and approval: the earlier approvals covered other terms
+        self._wsv_reset_reviews()
         self._set_contract_state("draft")
         return True
 
@@ -482,32 +632,38 @@ class SaleOrder(models.Model):
 
 
 class SaleOrderLine(models.Model):
-    _inherit = "sale.order.line"
+    _name = "sale.order.line"
+    _inherit = ["sale.order.line", "wsv.guard.mixin"]
+    # a contract's lines follow its state: drafted freely, re-reviewed after approval,
+    # frozen under review and once signed; delivered quantities come from deliveries
+    _wsv_derived = ("qty_delivered",)
+    _wsv_state = "order_id.contract_state"
 
     purchase_price = fields.Float(groups=COST_GROUPS)
     margin = fields.Float(groups=COST_GROUPS)
     margin_percent = fields.Float(groups=COST_GROUPS)
 
+    def _wsv_allow_table(self, create=False):
+        return {"draft": {"": ALL}, "approved": {"": ALL}}
+
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = self._wsv_check_create(vals_list)
         lines = super().create(vals_list)
         lines.order_id._lines_changed()
         return lines
 
     def write(self, vals):
+        vals = self._wsv_check_write(vals)
         orders = self.order_id
-        if {"product_id", "product_uom_qty", "price_unit", "discount", "tax_id"} & set(vals):
-            orders._check_terms_change()
-            approved = orders.filtered(lambda o: o.contract_state == "approved")
-            result = super().write(vals)
-            approved._back_to_review()
-            return result
-        return super().write(vals)
+        result = super().write(vals)
+        if not self._wsv_trusted() and set(vals) & self._wsv_guarded_fields():
+            orders._lines_changed()
+        return result
 
     def unlink(self):
+        self._wsv_check_unlink()
         orders = self.order_id
-        orders._check_terms_change()
-        approved = orders.filtered(lambda o: o.contract_state == "approved")
         result = super().unlink()
-        approved._back_to_review()
+        orders._lines_changed()
         return result

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from odoo.addons.wsv_crm_customer.models.wsv_guard import ALL
+
 CONTRACT_TYPES = [
     ("framework", "Framework"),
     ("single", "Single"),
@@ -17,7 +19,10 @@ class WsvContractDocument(models.Model):
     """A document in a contract's archive (合同档案); a new upload of a type is a new version."""
 
     _name = "wsv.contract.document"
+    _inherit = ["wsv.guard.mixin"]
     _description = "Contract Document"
+    _wsv_derived = ("version",)
+    _wsv_state = "order_id.contract_state"
     _order = "doc_type, version desc"
 
     order_id = fields.Many2one(
@@ -31,8 +36,22 @@ class WsvContractDocument(models.Model):
     create_uid = fields.Many2one("res.users", string="Uploaded By", readonly=True)
     create_date = fields.Datetime(string="Uploaded On", readonly=True)
 
+    def _wsv_allow_table(self, create=False):
+        # the archive is open while the contract is prepared; from signing on a document is
+        # kept as filed (a correction is a new version), and a cancelled contract's is history
+        filed = {"": {"order_id", "doc_type", "file", "file_name", "note"} if create else {"note"}}
+        return {
+            "draft": {"": ALL},
+            "review": {"": ALL},
+            "approved": {"": ALL},
+            "signed": filed,
+            "executing": filed,
+            "closed": filed,
+        }
+
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = self._wsv_check_create(vals_list)
         for vals in vals_list:
             previous = self.search(
                 [("order_id", "=", vals.get("order_id")), ("doc_type", "=", vals.get("doc_type"))],
@@ -41,6 +60,14 @@ class WsvContractDocument(models.Model):
             )
             vals["version"] = previous.version + 1
         return super().create(vals_list)
+
+    def write(self, vals):
+        vals = self._wsv_check_write(vals)
+        return super().write(vals)
+
+    def unlink(self):
+        self._wsv_check_unlink()
+        return super().unlink()
 
 
 class WsvContractDocRequirement(models.Model):

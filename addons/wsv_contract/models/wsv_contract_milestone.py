@@ -1,6 +1,10 @@
 from odoo import api, fields, models
 
+from odoo.addons.wsv_crm_customer.models.wsv_guard import ALL
+
 from ..lib.milestones import TRIGGERS, Milestone
+
+DIRECTOR = "wsv_crm_customer.group_sales_director"
 
 TRIGGER_NAMES = {
     "signing": "On Signing (advance)",
@@ -15,7 +19,9 @@ class WsvContractMilestone(models.Model):
     """A payment milestone (付款节点): a percent or an amount due on a trigger, N days after."""
 
     _name = "wsv.contract.milestone"
+    _inherit = ["wsv.guard.mixin"]
     _description = "Payment Milestone"
+    _wsv_state = "order_id.contract_state"
     _order = "sequence, id"
 
     sequence = fields.Integer(default=10)
@@ -46,23 +52,31 @@ class WsvContractMilestone(models.Model):
             total = line.order_id.amount_total
             line.amount_due = line.amount or total * line.percent / 100
 
-    # a signed contract's milestones are as frozen as its other terms, also when they are
-    # edited directly rather than through the contract
+    def _wsv_allow_table(self, create=False):
+        # a contract's milestones are its terms (see sale.order): drafted freely, re-reviewed
+        # after approval, frozen under review and once signed; a template's are configuration
+        return {"draft": {"": ALL}, "approved": {"": ALL}, None: {DIRECTOR: ALL}}
+
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = self._wsv_check_create(vals_list)
         milestones = super().create(vals_list)
-        milestones.order_id._check_terms_change()
+        milestones.order_id._lines_changed()
         return milestones
 
     def write(self, vals):
-        self.order_id._check_terms_change()
+        vals = self._wsv_check_write(vals)
+        orders = self.order_id
         result = super().write(vals)
-        self.order_id._check_terms_change()
+        (orders | self.order_id)._lines_changed()
         return result
 
     def unlink(self):
-        self.order_id._check_terms_change()
-        return super().unlink()
+        self._wsv_check_unlink()
+        orders = self.order_id
+        result = super().unlink()
+        orders._lines_changed()
+        return result
 
     def _as_rule(self):
         return [Milestone(m.trigger, m.percent, m.amount, m.days) for m in self]

@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from odoo.addons.wsv_crm_customer.models.res_partner import TRUSTED, trusted
+from odoo.addons.wsv_crm_customer.models.wsv_guard import ALL
 
 from ..lib import material_code
 from .workflow import check_state
@@ -19,10 +19,6 @@ REQUIREMENT_STATES = [
     ("coded", "Coded"),
     ("rejected", "Rejected"),
 ]
-# Set by the actions only, so that a status, a reviewer and a code always mean a real review.
-WORKFLOW_FIELDS = {"state", "reviewer_id", "reviewed_date"}
-CODE_FIELDS = {"material_code", "product_id"}
-WORKFLOW_KEY = "wsv_requirement_state"
 
 
 class WsvMaterialCodeRule(models.Model):
@@ -114,8 +110,12 @@ class WsvRequirement(models.Model):
 
     _name = "wsv.requirement"
     _description = "Customer Requirement"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "wsv.guard.mixin"]
     _order = "id desc"
+    # set by the actions only, so that a status and a reviewer always mean a real review
+    _wsv_workflow = ("state",)
+    _wsv_derived = ("name", "reviewer_id", "reviewed_date")
+    _wsv_state = "state"
 
     name = fields.Char(string="Reference", readonly=True, copy=False, index=True)
     partner_id = fields.Many2one(
@@ -154,28 +154,29 @@ class WsvRequirement(models.Model):
     def _compute_can_review(self):
         self.can_review = self.env.user.has_group(PRODUCT_MANAGER)
 
+    def _wsv_allow_table(self, create=False):
+        # the salesperson prepares it; the product manager reviewing it may correct the lines
+        # and write the rejection reason
+        under_review = {PRODUCT_MANAGER: {"line_ids", "reject_reason"}}
+        return {"draft": {"": ALL}, "submitted": under_review, "reviewed": under_review}
+
+    def _wsv_actions_hint(self):
+        return self.env._("Submit, Review, Reject, Generate Codes, Back to Draft")
+
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = self._wsv_check_create(vals_list)
         for vals in vals_list:
-            if any(vals.get(name) not in (None, False, "draft") for name in WORKFLOW_FIELDS):
-                self._check_workflow_write()
             if not vals.get("name"):
                 vals["name"] = self.env["ir.sequence"].next_by_code("wsv.requirement")
         return super().create(vals_list)
 
     def write(self, vals):
-        if WORKFLOW_FIELDS & set(vals):
-            self._check_workflow_write()
+        vals = self._wsv_check_write(vals)
         return super().write(vals)
 
-    def _check_workflow_write(self):
-        if not trusted(self.env, WORKFLOW_KEY):
-            raise UserError(
-                self.env._("The status of a requirement changes through its buttons only.")
-            )
-
     def _set_state(self, vals):
-        self.with_context(**{WORKFLOW_KEY: TRUSTED}).write(vals)
+        self._wsv_system().write(vals)
 
     def _check_state(self, *states):
         message = self.env._("Requirement %(name)s is %(state)s: this step needs it %(needed)s.")
@@ -277,9 +278,7 @@ class WsvRequirement(models.Model):
             [line._product_values(code) for line, code in zip(lines, codes, strict=True)]
         )
         for line, code, product in zip(lines, codes, products, strict=True):
-            line.with_context(**{WORKFLOW_KEY: TRUSTED}).write(
-                {"material_code": code, "product_id": product.id}
-            )
+            line._wsv_system().write({"material_code": code, "product_id": product.id})
         self._set_state({"state": "coded"})
         return True
 
@@ -287,7 +286,12 @@ class WsvRequirement(models.Model):
 class WsvRequirementLine(models.Model):
     _name = "wsv.requirement.line"
     _description = "Customer Requirement Line"
+    _inherit = ["wsv.guard.mixin"]
     _order = "requirement_id, sequence, id"
+    # what was submitted is what gets reviewed and coded: the lines change in draft, and for
+    # the product manager reviewing them until they are coded; codes come from Generate Codes
+    _wsv_derived = ("material_code", "product_id")
+    _wsv_state = "requirement_id.state"
 
     requirement_id = fields.Many2one(
         "wsv.requirement", required=True, index=True, ondelete="cascade"
@@ -316,49 +320,28 @@ class WsvRequirementLine(models.Model):
                     )
                 )
 
+    def _wsv_allow_table(self, create=False):
+        return {
+            "draft": {"": ALL},
+            "submitted": {PRODUCT_MANAGER: ALL},
+            "reviewed": {PRODUCT_MANAGER: ALL},
+        }
+
     @api.model_create_multi
     def create(self, vals_list):
-        if any(vals.get(name) for vals in vals_list for name in CODE_FIELDS):
-            self._check_code_write()
-        lines = super().create(vals_list)
-        lines._check_editable()
-        return lines
+        vals_list = self._wsv_check_create(vals_list)
+        return super().create(vals_list)
 
     def write(self, vals):
-        if CODE_FIELDS & set(vals):
-            self._check_code_write()
-        self._check_editable()
-        result = super().write(vals)
+        vals = self._wsv_check_write(vals)
         if "requirement_id" in vals:
-            self._check_editable()
-        return result
+            # moved to another requirement: that one must be open to the change as well
+            self.browse()._wsv_check_create([vals])
+        return super().write(vals)
 
     def unlink(self):
-        self._check_editable()
+        self._wsv_check_unlink()
         return super().unlink()
-
-    def _check_code_write(self):
-        if not trusted(self.env, WORKFLOW_KEY):
-            raise UserError(self.env._("Material codes are issued by Generate Codes only."))
-
-    def _check_editable(self):
-        """What was submitted is what gets reviewed and coded: the lines change in draft, and
-        for the product manager reviewing them until they are coded."""
-        if trusted(self.env, WORKFLOW_KEY):
-            return
-        states = ("draft",)
-        if self.env.user.has_group(PRODUCT_MANAGER):
-            states = ("draft", "submitted", "reviewed")
-        locked = self.requirement_id.filtered(lambda r: r.state not in states)
-        if locked:
-            names = dict(locked._fields["state"]._description_selection(self.env))
-            raise UserError(
-                self.env._(
-                    "Requirement %(name)s is %(state)s: its lines can no longer change.",
-                    name=locked[0].name,
-                    state=names[locked[0].state],
-                )
-            )
 
     def _product_values(self, code):
         self.ensure_one()

@@ -7,6 +7,12 @@ from odoo.tools.safe_eval import safe_eval
 
 from ..lib import review
 
+# who reads the review with its margins and credit figures: the cost roles and the reviewers
+FIGURE_GROUPS = (
+    "wsv_crm_customer.group_sales_director,wsv_crm_customer.group_finance,"
+    "wsv_crm_customer.group_product_manager,wsv_crm_customer.group_contract_reviewer"
+)
+
 RULE_TYPES = [
     ("price_floor", "Price Floor"),
     ("max_discount", "Maximum Discount"),
@@ -148,4 +154,6 @@ class WsvReviewResult(models.Model):
         [("pass", "Pass"), ("approval", "Needs Approval"), ("block", "Block")], required=True
     )
     message = fields.Char()
+    # the same with margins and credit figures, for the roles that may read them
+    detail = fields.Char(groups=FIGURE_GROUPS)
     reviewer_group_id = fields.Many2one(related="rule_id.reviewer_group_id")

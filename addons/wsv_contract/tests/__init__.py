@@ -1,3 +1,4 @@
 from . import test_contract
 from . import test_requirement
 from . import test_smoke
+from . import test_guard

@@ -113,7 +113,7 @@ class TestRequirement(CustomerCase):
             requirement.action_generate_codes()
         with self.assertRaisesRegex(UserError, "buttons"):
             requirement.write({"state": "coded"})
-        with self.assertRaisesRegex(UserError, "Generate Codes"):
+        with self.assertRaisesRegex(UserError, "Material Code: set by the system"):
             requirement.line_ids[0].material_code = "TDDZY000099"
         self.assertEqual(requirement.state, "reviewed")
         self.assertFalse(any(requirement.line_ids.mapped("material_code")))
@@ -157,9 +157,9 @@ class TestRequirement(CustomerCase):
         with self.assertRaisesRegex(UserError, "is Submitted"):
             requirement.action_submit()
         # what was submitted is what gets reviewed
-        with self.assertRaisesRegex(UserError, "can no longer change"):
+        with self.assertRaisesRegex(UserError, "is Submitted: Quantity may not be changed"):
             requirement.line_ids[0].quantity = 1
-        with self.assertRaisesRegex(UserError, "can no longer change"):
+        with self.assertRaisesRegex(UserError, "can no longer be deleted"):
             requirement.line_ids[0].unlink()
 
     def test_no_active_rule_for_a_family_changes_nothing(self):

@@ -2,10 +2,12 @@
 # its create/write first: res_partner (credit code) must refuse a true duplicate before
 # res_partner_dedup looks for fuzzy ones.
 from . import res_partner_dedup
+from . import wsv_guard
 from . import res_partner
 from . import res_partner_pool
 from . import res_partner_grade
 from . import res_partner_registry
+from . import res_partner_guard
 from . import crm_lead
 from . import wsv_pool_move
 from . import wsv_holding_limit

@@ -1,6 +1,7 @@
 from odoo import models
 
 from .res_partner import TRUSTED
+from .wsv_guard import GUARD_KEY
 
 
 class MergePartnerAutomatic(models.TransientModel):
@@ -10,7 +11,9 @@ class MergePartnerAutomatic(models.TransientModel):
         """Odoo copies the merged-away partners' values onto the kept one while they still
         exist: move the credit code over by hand (it is unique), and skip the duplicate
         check on a merge, which is the answer to it."""
-        ctx = {"wsv_skip_duplicate_check": TRUSTED}
+        # the values come from the merged records, not from the user: the guard lets them
+        # through (the user's right to merge was checked by Odoo's wizard)
+        ctx = {"wsv_skip_duplicate_check": TRUSTED, GUARD_KEY: TRUSTED}
         src_partners, dst_partner = (
             src_partners.with_context(**ctx),
             dst_partner.with_context(**ctx),

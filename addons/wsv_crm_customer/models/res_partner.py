@@ -235,7 +235,9 @@ class ResPartner(models.Model):
         result = super().write(vals)
         if vals.get("is_customer"):
             for partner in self.filtered(lambda p: not p.customer_code):
-                partner.customer_code = self.env["ir.sequence"].next_by_code("wsv.customer.code")
+                partner._wsv_system().customer_code = self.env["ir.sequence"].next_by_code(
+                    "wsv.customer.code"
+                )
         return result
 
     def _prepare_credit_code(self, vals):

@@ -137,7 +137,7 @@ class ResPartner(models.Model):
         }
         if user:
             values["team_id"] = user.sale_team_id.id
-        self.with_context(wsv_pool_move=TRUSTED).write(values)
+        self._wsv_system().with_context(wsv_pool_move=TRUSTED).write(values)
         self.env["wsv.pool.move"].sudo().create(moves)
 
     def action_pool_claim(self):

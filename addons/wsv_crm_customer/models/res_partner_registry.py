@@ -47,7 +47,7 @@ class ResPartner(models.Model):
                 error = duplicate.args[0]
         if not self.street and company["address"]:
             values["street"] = company["address"]
-        self.with_context(wsv_skip_duplicate_check=TRUSTED).write(values)
+        self._wsv_system().with_context(wsv_skip_duplicate_check=TRUSTED).write(values)
         return error
 
     def wsv_registry_enrich(self):
@@ -59,7 +59,7 @@ class ResPartner(models.Model):
         for partner in self:
             error = self.env._("Registry: no registry backend is configured.")
             if backend:
-                company, error = backend.lookup(partner.credit_code or partner.name, partner)
+                company, error = backend._lookup(partner.credit_code or partner.name, partner)
                 if company:
                     try:
                         with self.env.cr.savepoint():

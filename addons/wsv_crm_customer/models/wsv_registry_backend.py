@@ -70,7 +70,7 @@ class WsvRegistryBackend(models.Model):
         )
         return done >= self.rate_limit
 
-    def lookup(self, keyword, partner=None):
+    def _lookup(self, keyword, partner=None):
         """Ask the registry about a name or credit code; every call is logged.
 
         Returns (company values or None, error message or None): failures are reported,

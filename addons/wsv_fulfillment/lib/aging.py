@@ -9,8 +9,9 @@ LABELS = ("1-30", "31-90", "91-180", "180+")
 
 STATUSES = ("not_due", "due", "partly_collected", "overdue", "collected", "void")
 
-# Money is kept to the cent: half a cent either way is rounding noise, not money.
-HALF_CENT = 0.005
+# Money is kept to the currency's rounding step (`rounding`: 0.01 for CNY, 1.0 for JPY, 0.001
+# for KWD): half a step either way is rounding noise, not money.
+ROUNDING = 0.01
 
 
 def _number(name, value):
@@ -20,6 +21,13 @@ def _number(name, value):
     if value < 0:
         raise ValueError(f"{name} must not be negative, not {value!r}")
     return value
+
+
+def _half_step(rounding):
+    # a positive finite number: _number refuses the rest, and 0 would make every cent money
+    if _number("rounding", rounding) == 0:
+        raise ValueError(f"rounding must be positive, not {rounding!r}")
+    return rounding / 2
 
 
 def _date(name, value, optional=False):
@@ -37,27 +45,30 @@ def _days(name, value):
     return value
 
 
-def status(amount, collected, due, today, void=False):
+def status(amount, collected, due, today, void=False, rounding=ROUNDING):
     """The installment's status; the first that applies wins:
 
     1. "void" when voided, whatever was collected;
-    2. "collected" when collected >= amount - half a cent (so a zero amount is collected);
+    2. "collected" when collected >= amount - half a step (so a zero amount is collected);
     3. "overdue" from the day after `due` - a partial collection does not hide it;
-    4. "partly_collected" when at least a cent is collected, before or on the due day;
+    4. "partly_collected" when at least half a step is collected, before or on the due day;
     5. "due" on the due day itself;
     6. "not_due" before it, or when `due` is None (the trigger has not happened yet).
+
+    A step is the currency's `rounding` (0.01 for CNY, 1.0 for JPY).
     """
+    half = _half_step(rounding)
     _number("amount", amount)
     _number("collected", collected)
     _date("due", due, optional=True)
     _date("today", today)
     if void:
         return "void"
-    if collected >= amount - HALF_CENT:
+    if collected >= amount - half:
         return "collected"
     if due is not None and today > due:
         return "overdue"
-    if collected >= HALF_CENT:
+    if collected >= half:
         return "partly_collected"
     if due is not None and today == due:
         return "due"

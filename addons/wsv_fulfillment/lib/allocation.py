@@ -3,9 +3,9 @@
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
-CENT = Decimal("0.01")
-# Money is kept to the cent: half a cent over the open amount is rounding noise.
-HALF_CENT = 0.005
+# Money is kept to the currency's rounding step (`rounding`: 0.01 for CNY, 1.0 for JPY, 0.001
+# for KWD): half a step over the open amount is rounding noise.
+ROUNDING = 0.01
 
 
 def _number(name, value):
@@ -15,24 +15,33 @@ def _number(name, value):
     return value
 
 
-def _cents(value):
+def _step(rounding):
+    if _number("rounding", rounding) <= 0:
+        raise ValueError(f"rounding must be positive, not {rounding!r}")
     # str() gives the shortest decimal that reads back as the float: 0.1, not 0.1000000000000000055.
-    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+    return Decimal(str(rounding))
 
 
-def allocate(amount, open_amounts):
+def _round(value, step):
+    # Decimal's ROUND_HALF_UP rounds halves away from zero, as Odoo's float_round does.
+    return (Decimal(str(value)) / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
+
+
+def allocate(amount, open_amounts, rounding=ROUNDING):
     """Spread a payment over installments in the given order (oldest first), each up to its
-    open amount; returns one amount per installment, to the cent, adding up to the payment.
+    open amount; returns one amount per installment, to the currency's `rounding` step,
+    adding up to the payment.
 
-    Raises ValueError("not_positive") for a payment under a cent, ValueError("over_open")
+    Raises ValueError("not_positive") for a payment under half a step, ValueError("over_open")
     when it is more than all the open amounts together.
     """
-    left = _cents(_number("amount", amount))
+    step = _step(rounding)
+    left = _round(_number("amount", amount), step)
     opens = []
     for value in open_amounts:
         if _number("open amount", value) < 0:
             raise ValueError(f"open amount must not be negative, not {value!r}")
-        opens.append(_cents(value))
+        opens.append(_round(value, step))
     if left <= 0:
         raise ValueError("not_positive")
     if left > sum(opens):
@@ -45,11 +54,12 @@ def allocate(amount, open_amounts):
     return shares
 
 
-def check_allocation(amount, open_amount):
+def check_allocation(amount, open_amount, rounding=ROUNDING):
     """Raise ValueError("not_positive") for amount <= 0, ValueError("over_open") when amount is
-    more than open_amount (beyond half a cent)."""
+    more than open_amount (beyond half the currency's `rounding` step)."""
+    half = _step(rounding) / 2
     _number("open amount", open_amount)
     if _number("amount", amount) <= 0:
         raise ValueError("not_positive")
-    if amount > open_amount + HALF_CENT:
+    if amount > open_amount + float(half):
         raise ValueError("over_open")

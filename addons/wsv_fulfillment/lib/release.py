@@ -4,7 +4,10 @@ import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-CENT = Decimal("0.01")
+# Money is kept to the currency's rounding step (`rounding`: 0.01 for CNY, 1.0 for JPY, 0.001
+# for KWD); percentages to a hundredth of a percent.
+ROUNDING = 0.01
+PERCENT_STEP = Decimal("0.01")
 # Quantities are floats (meters, kilograms): 0.1 + 0.2 must not exceed 0.3.
 QUANTITY_TOLERANCE = 1e-9
 
@@ -33,8 +36,15 @@ def _decimal(value):
     return Decimal(str(value))
 
 
-def _cents(value):
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+def _step(name, rounding):
+    if _number(name, rounding) <= 0:
+        raise ValueError(f"{name} must be positive, not {rounding!r}")
+    return _decimal(rounding)
+
+
+def _round(value, step):
+    # Decimal's ROUND_HALF_UP rounds halves away from zero, as Odoo's float_round does.
+    return (value / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
 
 
 @dataclass(frozen=True)
@@ -73,15 +83,21 @@ class Position:
         _days("oldest_overdue_days", self.oldest_overdue_days)
 
 
-def failed(conditions, position):
-    """Every failing condition as (code, details), in a fixed order; [] = release allowed."""
+def failed(conditions, position, rounding=ROUNDING, credit_rounding=None):
+    """Every failing condition as (code, details), in a fixed order; [] = release allowed.
+
+    `rounding` is the rounding step of the contract's currency (contract amount and advance),
+    `credit_rounding` that of the currency of the exposure and credit limit (None: the same).
+    """
+    step = _step("rounding", rounding)
+    credit_step = step if credit_rounding is None else _step("credit_rounding", credit_rounding)
     found = []
     contract, received = _decimal(position.contract_amount), _decimal(position.advance_received)
-    # Compared in cents: 33.33 received is enough for 30 % of 111.11 (33.333).
-    required = _cents(contract * _decimal(conditions.min_advance_percent) / 100)
-    if _cents(received) < required:
+    # Compared in the currency's steps: 33.33 received is enough for 30 % of 111.11 (33.333).
+    required = _round(contract * _decimal(conditions.min_advance_percent) / 100, step)
+    if _round(received, step) < required:
         # Falling short needs a required amount > 0, hence a contract amount to divide by.
-        received_percent = float(_cents(received * 100 / contract))
+        received_percent = float(_round(received * 100 / contract, PERCENT_STEP))
         required_percent = conditions.min_advance_percent
         details = {"received_percent": received_percent, "required_percent": required_percent}
         found.append(("advance_short", details))
@@ -90,7 +106,7 @@ def failed(conditions, position):
     if (
         conditions.check_credit
         and limit > 0
-        and _cents(_decimal(exposure)) > _cents(_decimal(limit))
+        and _round(_decimal(exposure), credit_step) > _round(_decimal(limit), credit_step)
     ):
         found.append(("over_credit", {"exposure": exposure, "limit": limit}))
     allowed = conditions.max_overdue_days
@@ -110,14 +126,16 @@ def check_quantity(ordered, delivered, requested):
         raise ValueError("over_contract")
 
 
-def owed(installments, today):
+def owed(installments, today, rounding=ROUNDING):
     """(exposure, oldest overdue days) of a customer from its installments whose trigger has
-    happened, as (amount, booked, due date) triples: exposure is what is unpaid of them, and an
-    unpaid one is overdue from the day after its due date. Half a cent is no money."""
+    happened, as (amount, booked, due date) triples in one currency of rounding step
+    `rounding`: exposure is what is unpaid of them, and an unpaid one is overdue from the day
+    after its due date. Half a step is no money."""
+    step = _step("rounding", rounding)
     exposure, oldest = Decimal(0), 0
     for amount, booked, due in installments:
         unpaid = _decimal(_number("amount", amount)) - _decimal(_number("booked", booked))
-        if unpaid >= Decimal("0.005"):
+        if unpaid >= step / 2:
             exposure += unpaid
             oldest = max(oldest, (today - due).days)
-    return float(_cents(exposure)), oldest
+    return float(_round(exposure, step)), oldest

@@ -9,7 +9,9 @@ from decimal import ROUND_HALF_UP, Decimal
 # (a unit test keeps the two equal).
 TRIGGERS = ("signing", "delivery", "acceptance", "invoice", "warranty_end")
 
-CENT = Decimal("0.01")
+# Money is kept to the currency's rounding step (`rounding`: 0.01 for CNY, 1.0 for JPY, 0.001
+# for KWD).
+ROUNDING = 0.01
 # Delivered fractions come from float quantities: 1/3 three times is 0.9999999999999999.
 FRACTION_TOLERANCE = Decimal("1e-9")
 
@@ -28,10 +30,17 @@ def _date(name, value):
     return value
 
 
-def _cents(value):
+def _step(rounding):
+    if _number("rounding", rounding) <= 0:
+        raise ValueError(f"rounding must be positive, not {rounding!r}")
+    return Decimal(str(rounding))
+
+
+def _round(value, step):
     # str() gives the shortest decimal that reads back as the float: 0.1, not 0.1000000000000000055.
     exact = value if isinstance(value, Decimal) else Decimal(str(value))
-    return exact.quantize(CENT, rounding=ROUND_HALF_UP)
+    # Decimal's ROUND_HALF_UP rounds halves away from zero, as Odoo's float_round does.
+    return (exact / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
 
 
 @dataclass(frozen=True)
@@ -127,9 +136,9 @@ def _start(trigger, events):
     return getattr(events, trigger)
 
 
-def _per_delivery(term, deliveries):
+def _per_delivery(term, deliveries, step):
     """One installment per delivery, and one not yet due for what is still undelivered."""
-    total = _cents(term.amount)
+    total = _round(term.amount, step)
     fractions = [Decimal(str(fraction)) for _, fraction in deliveries]
     dues = [_after(day, term.days) for day, _ in deliveries]
     if 1 - sum(fractions) > FRACTION_TOLERANCE:
@@ -140,7 +149,7 @@ def _per_delivery(term, deliveries):
     for fraction in fractions[:-1]:
         # Every piece rounds half-up; the cap keeps tiny totals (3 × 0.005 of 0.02) from
         # leaving the last piece negative.
-        pieces.append(min(_cents(total * fraction), total - sum(pieces)))
+        pieces.append(min(_round(total * fraction, step), total - sum(pieces)))
     pieces.append(total - sum(pieces))
     return [
         Installment(f"{term.key}/{number}", term.trigger, float(piece), due)
@@ -148,14 +157,16 @@ def _per_delivery(term, deliveries):
     ]
 
 
-def build(terms, events):
+def build(terms, events, rounding=ROUNDING):
     """The installments of `terms` given `events`, in term order.
 
     Delivery terms give "<key>/<n>" for the n-th delivery (the undelivered rest takes the next
     n, so it keeps its key when delivered in one go); every other term gives one "<key>".
-    Amounts are rounded half-up to the cent, and one term's pieces add up to its amount
-    (rounded to the cent) exactly, the last piece taking the remainder.
+    Amounts are rounded half-up to the currency's `rounding` step (0.01 for CNY, 1.0 for JPY),
+    and one term's pieces add up to its amount (so rounded) exactly, the last piece taking the
+    remainder.
     """
+    step = _step(rounding)
     terms = list(terms)
     keys = [term.key for term in terms]
     if len(set(keys)) != len(keys):
@@ -163,10 +174,11 @@ def build(terms, events):
     schedule = []
     for term in terms:
         if term.trigger == "delivery":
-            schedule.extend(_per_delivery(term, events.deliveries))
+            schedule.extend(_per_delivery(term, events.deliveries, step))
         else:
             due = _after(_start(term.trigger, events), term.days)
-            schedule.append(Installment(term.key, term.trigger, float(_cents(term.amount)), due))
+            amount = float(_round(term.amount, step))
+            schedule.append(Installment(term.key, term.trigger, amount, due))
     return schedule
 
 
@@ -179,15 +191,17 @@ def _by_key(name, installments):
     return found
 
 
-def merge(old, new, collected):
+def merge(old, new, collected, rounding=ROUNDING):
     """Regenerate a schedule without losing collections: (installments to keep, keys to void).
 
     The installments to keep are every new one, then each old one whose key is gone but that
     has collections, its amount cut to what was collected (money received is never dropped,
     and what the new schedule owes is not counted twice). Old ones whose key is gone and that
-    have none are voided. `collected` maps old keys to the amount collected on them.
+    have none are voided. `collected` maps old keys to the amount collected on them. Amounts
+    are compared rounded to the currency's `rounding` step.
     Raises ValueError("below_collected", key) when a new amount is below what was collected.
     """
+    step = _step(rounding)
     old, new = _by_key("old", old), _by_key("new", new)
     paid = {}
     for key, amount in collected.items():
@@ -195,9 +209,9 @@ def merge(old, new, collected):
             raise ValueError(f"collections on {key!r}, which is no old installment")
         if _number("collected", amount) < 0:
             raise ValueError(f"collected on {key!r} must not be negative, not {amount!r}")
-        paid[key] = _cents(amount)
+        paid[key] = _round(amount, step)
     for key, item in new.items():
-        if _cents(item.amount) < paid.get(key, 0):
+        if _round(item.amount, step) < paid.get(key, 0):
             raise ValueError("below_collected", key)
     keep, void = list(new.values()), []
     for key, item in old.items():

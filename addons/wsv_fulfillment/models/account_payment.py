@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import float_repr
 
 from ..lib import allocation
 
@@ -23,11 +24,15 @@ class AccountPayment(models.Model):
             payment.wsv_allocated = sum(payment.wsv_collection_ids.mapped("amount"))
 
     def _lock_wsv(self):
-        """Lock the payments' rows: two bookings against one payment at once are serialised,
-        so that together they never exceed it (Odoo retries the second transaction)."""
+        """Serialise two bookings against one payment, so that together they never exceed it.
+        A bare SELECT ... FOR UPDATE is not enough: booking changes no payment row, so the
+        second transaction would get the lock after the first commits and still read its
+        older snapshot (REPEATABLE READ), without the first one's collections. Updating the
+        row makes the second transaction fail to serialise instead, and Odoo retries it from
+        the start, when it sees what the first one booked."""
         if self.ids:
             self.env.cr.execute(
-                "SELECT id FROM account_payment WHERE id IN %s FOR UPDATE",
+                "UPDATE account_payment SET id = id WHERE id IN %s",
                 [tuple(self.ids)],
                 log_exceptions=False,
             )
@@ -36,19 +41,24 @@ class AccountPayment(models.Model):
 
     def _check_wsv_allocated(self):
         for payment in self:
-            if payment.wsv_allocated > payment.amount + allocation.HALF_CENT:
+            currency = payment.currency_id
+            # half a step of the currency over the payment is rounding noise
+            if currency.compare_amounts(payment.wsv_allocated, payment.amount) > 0:
                 raise UserError(
                     self.env._(
                         "Installments Collected: %(allocated)s allocated, more than the "
                         "payment's %(amount)s.",
-                        allocated=round(payment.wsv_allocated, 2),
-                        amount=payment.amount,
+                        allocated=float_repr(
+                            currency.round(payment.wsv_allocated), currency.decimal_places
+                        ),
+                        amount=float_repr(currency.round(payment.amount), currency.decimal_places),
                     )
                 )
 
     def action_wsv_allocate(self):
-        """Spread what is left of the payment over the customer's open installments, the
-        earliest due first, as booked collections."""
+        """Book the payment: first the collections the salespeople confirmed for this
+        customer (the money they said came in), oldest first while the payment covers them;
+        then what is left over the customer's open installments, the earliest due first."""
         self.ensure_one()
         _ = self.env._
         if self.partner_type != "customer" or self.payment_type != "inbound":
@@ -57,6 +67,22 @@ class AccountPayment(models.Model):
             self.action_post()  # allocating money received confirms the payment
         self._lock_wsv()
         left = self.amount - self.wsv_allocated
+        confirmed = self.env["wsv.collection"].search(
+            [
+                ("partner_id", "=", self.partner_id.commercial_partner_id.id),
+                ("state", "=", "confirmed"),
+                ("currency_id", "=", self.currency_id.id),
+                ("order_id.contract_state", "!=", "cancel"),
+            ],
+            order="date, id",
+        )
+        for collection in confirmed:
+            if self.currency_id.compare_amounts(collection.amount, left) <= 0:
+                collection.payment_id = self
+                collection.action_book()
+                left -= collection.amount
+        if self.currency_id.is_zero(left) and confirmed.filtered(lambda c: c.state == "booked"):
+            return True
         installments = self.env["wsv.receivable.installment"].search(
             [
                 ("partner_id", "=", self.partner_id.commercial_partner_id.id),
@@ -71,7 +97,9 @@ class AccountPayment(models.Model):
             raise UserError(_("Payment: %s has no open installment.", self.partner_id.name))
         installments._lock()
         try:
-            shares = allocation.allocate(left, installments.mapped("amount_open"))
+            shares = allocation.allocate(
+                left, installments.mapped("amount_open"), rounding=self.currency_id.rounding
+            )
         except ValueError as error:
             if error.args[0] == "not_positive":
                 raise UserError(_("Payment: nothing of it is left to allocate.")) from None
@@ -83,7 +111,6 @@ class AccountPayment(models.Model):
                     "installment_id": item.id,
                     "amount": share,
                     "date": self.date,
-                    "state": "booked",
                     "payment_id": self.id,
                 }
                 for item, share in zip(installments, shares, strict=True)

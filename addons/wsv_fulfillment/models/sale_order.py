@@ -7,17 +7,19 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.wsv_contract.lib import milestones as milestone_rules
-from odoo.addons.wsv_crm_customer.models.res_partner import TRUSTED
 
 from ..lib import schedule
 
 SIGNED = ("signed", "executing", "closed")
+DIRECTOR = "wsv_crm_customer.group_sales_director"
+FINANCE = "wsv_crm_customer.group_finance"
 
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     acceptance_date = fields.Date(tracking=True, copy=False)
+    cancel_reason = fields.Text(string="Cancellation Reason", tracking=True, copy=False)
     sap_order_number = fields.Char(string="SAP Order No.", copy=False, index=True, tracking=True)
     delivery_request_ids = fields.One2many("wsv.delivery.request", "order_id")
     installment_ids = fields.One2many("wsv.receivable.installment", "order_id")
@@ -95,6 +97,18 @@ class SaleOrder(models.Model):
                 items.filtered(lambda i: i.status == "overdue").mapped("amount_open")
             )
 
+    def _wsv_allow_table(self, create=False):
+        # the customer's acceptance is recorded by sales on a signed contract (and corrected
+        # by a director or finance, see write)
+        table = super()._wsv_allow_table(create=create)
+        for state in ("signed", "executing"):
+            table[state] = {group: set(names) for group, names in table[state].items()}
+            table[state][""] |= {"acceptance_date"}
+            # why a delivered or invoiced contract is cancelled: its director's or finance's
+            for group in (DIRECTOR, FINANCE):
+                table[state][group] = set(table[state].get(group, ())) | {"cancel_reason"}
+        return table
+
     def write(self, vals):
         # what dates the receivables: set once by sales, corrected by a director or finance
         dated = {"acceptance_date", "signing_date"} & set(vals)
@@ -122,7 +136,32 @@ class SaleOrder(models.Model):
         self._wsv_generate_schedule()
         return result
 
-    def action_contract_cancel(self):
+    def action_contract_cancel(self, reason=None):
+        """Cancel; a contract already delivered or invoiced is cancelled only by a director or
+        finance, with a reason (``reason``, or the Cancellation Reason on the form)."""
+        started = self.filtered(
+            lambda o: any(o.order_line.mapped("qty_delivered")) or o.invoice_ids
+        )
+        if started:
+            if not (self.env.user.has_group(DIRECTOR) or self.env.user.has_group(FINANCE)):
+                raise UserError(
+                    self.env._(
+                        "Contract %s has deliveries or invoices: only a sales director or "
+                        "finance may cancel it.",
+                        started[0].contract_number,
+                    )
+                )
+            for order in started:
+                text = ((reason if reason is not None else order.cancel_reason) or "").strip()
+                if not text:
+                    raise UserError(
+                        self.env._(
+                            "Cancellation Reason: contract %s has deliveries or invoices; say "
+                            "why it is cancelled.",
+                            order.contract_number,
+                        )
+                    )
+                order._wsv_system().cancel_reason = text
         collected = self.installment_ids.filtered(
             lambda i: i.amount_collected or i.amount_confirmed
         )
@@ -134,7 +173,7 @@ class SaleOrder(models.Model):
                 )
             )
         result = super().action_contract_cancel()
-        self.installment_ids.sudo().with_context(wsv_schedule=TRUSTED).write({"void": True})
+        self.installment_ids.sudo().write({"void": True})
         return result
 
     # ------------------------------------------------------------ schedule
@@ -188,9 +227,7 @@ class SaleOrder(models.Model):
         orders = self.filtered(lambda o: o.contract_state in SIGNED)
         if not orders:
             return
-        Installment = (
-            self.env["wsv.receivable.installment"].sudo().with_context(wsv_schedule=TRUSTED)
-        )
+        Installment = self.env["wsv.receivable.installment"].sudo()
         existing = Installment.search([("order_id", "in", orders.ids), ("void", "=", False)])
         existing._lock()
         by_order = {}
@@ -213,7 +250,8 @@ class SaleOrder(models.Model):
         for order in orders:
             old = by_order.get(order.id, Installment)
             old_by_key = {item.key: item for item in old}
-            new = schedule.build(order._wsv_terms(), order._wsv_events(deliveries))
+            rounding = order.currency_id.rounding
+            new = schedule.build(order._wsv_terms(), order._wsv_events(deliveries), rounding)
             try:
                 keep, void = schedule.merge(
                     [
@@ -222,6 +260,7 @@ class SaleOrder(models.Model):
                     ],
                     new,
                     {i.key: i.amount_collected + i.amount_confirmed for i in old},
+                    rounding,
                 )
             except ValueError as error:
                 raise UserError(
@@ -259,6 +298,8 @@ class SaleOrder(models.Model):
         Installment.create(to_create)
 
     def action_wsv_generate_schedule(self):
+        # the schedule is written by the system, for whoever may edit the contract
+        self.check_access("write")
         self._wsv_generate_schedule()
         return True
 

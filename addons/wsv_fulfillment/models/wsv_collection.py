@@ -3,8 +3,7 @@ with the customer, finance books it against a payment (account.payment)."""
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-
-from odoo.addons.wsv_crm_customer.models.res_partner import TRUSTED, context_value, trusted
+from odoo.tools import float_repr
 
 from ..lib import allocation
 
@@ -14,8 +13,12 @@ FINANCE = "wsv_crm_customer.group_finance"
 class WsvCollection(models.Model):
     _name = "wsv.collection"
     _description = "Collection"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "wsv.guard.mixin"]
     _order = "date desc, id desc"
+    # confirmed by the salesperson, booked by finance (Book), cancelled (Cancel); the amount
+    # and installment are filed once: a wrong one is cancelled and recorded anew
+    _wsv_workflow = ("state",)
+    _wsv_state = "state"
 
     installment_id = fields.Many2one(
         "wsv.receivable.installment",
@@ -46,8 +49,23 @@ class WsvCollection(models.Model):
     )
     note = fields.Char()
 
+    def _wsv_allow_table(self, create=False):
+        filed = {"installment_id", "amount", "date", "note"}
+        if create:
+            # finance records money straight from a payment: booked against it at once
+            return {None: {"": filed, FINANCE: filed | {"payment_id"}}}
+        return {
+            "confirmed": {"": {"date", "note"}, FINANCE: {"date", "note", "payment_id"}},
+            "booked": {FINANCE: {"date", "note", "payment_id"}},
+        }
+
+    def _wsv_state_value(self, vals=None):
+        # a new collection is judged by what it is given, not by the state it will get
+        return None if vals is not None else super()._wsv_state_value()
+
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = self._wsv_check_create(vals_list)
         installments = self.env["wsv.receivable.installment"].browse(
             [vals["installment_id"] for vals in vals_list if vals.get("installment_id")]
         )
@@ -55,9 +73,6 @@ class WsvCollection(models.Model):
             # a line added on a payment (finance's allocation) is booked against it
             if vals.get("payment_id") and "state" not in vals:
                 vals["state"] = "booked"
-        states = {context_value(self.env, vals, "state") or "confirmed" for vals in vals_list}
-        if states - {"confirmed"} and not self.env.user.has_group(FINANCE):
-            raise UserError(self.env._("Collections: only finance books collections."))
         installments._lock()
         pending = {}
         for vals in vals_list:
@@ -70,17 +85,7 @@ class WsvCollection(models.Model):
         return records
 
     def write(self, vals):
-        if "state" in vals and not trusted(self.env, "wsv_collection_state"):
-            raise UserError(self.env._("Collections: the state changes by Book and Cancel only."))
-        if self.filtered(lambda c: c.state != "confirmed") and not self.env.user.has_group(FINANCE):
-            raise UserError(self.env._("Collections: only finance changes a booked collection."))
-        if {"amount", "installment_id"} & set(vals):
-            raise UserError(
-                self.env._(
-                    "Collections: the amount and installment of a collection do not change; "
-                    "cancel it and record a new one."
-                )
-            )
+        vals = self._wsv_check_write(vals)
         result = super().write(vals)
         if "payment_id" in vals:
             self.filtered(lambda c: c.state == "booked")._check_payment()
@@ -111,8 +116,11 @@ class WsvCollection(models.Model):
                     installment.name,
                 )
             )
+        currency = installment.currency_id
         try:
-            allocation.check_allocation(amount, installment.amount_open - pending)
+            allocation.check_allocation(
+                amount, installment.amount_open - pending, rounding=currency.rounding
+            )
         except ValueError as error:
             if error.args[0] == "not_positive":
                 raise UserError(_("Amount: a collection must be more than zero.")) from None
@@ -121,7 +129,9 @@ class WsvCollection(models.Model):
                     "Amount: %(amount)s is more than the %(open)s still open on installment "
                     "%(name)s.",
                     amount=amount,
-                    open=round(installment.amount_open - pending, 2),
+                    open=float_repr(
+                        currency.round(installment.amount_open - pending), currency.decimal_places
+                    ),
                     name=installment.name,
                 )
             ) from None
@@ -168,7 +178,7 @@ class WsvCollection(models.Model):
             raise UserError(self.env._("Collections: only confirmed collections are booked."))
         self.installment_id._lock()
         self._check_payment()
-        self.with_context(wsv_collection_state=TRUSTED).state = "booked"
+        self._wsv_system().state = "booked"
         return True
 
     def action_cancel(self):
@@ -176,5 +186,5 @@ class WsvCollection(models.Model):
         if booked and not self.env.user.has_group(FINANCE):
             raise UserError(self.env._("Collections: only finance cancels a booked collection."))
         self.installment_id._lock()
-        self.with_context(wsv_collection_state=TRUSTED).state = "cancel"
+        self._wsv_system().state = "cancel"
         return True

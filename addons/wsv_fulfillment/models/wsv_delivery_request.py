@@ -3,10 +3,11 @@ hold, or when an authorised role overrides them with a reason."""
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import float_repr
 
 from odoo.addons.wsv_contract.lib import milestones as milestone_rules
 from odoo.addons.wsv_contract.models.workflow import check_state
-from odoo.addons.wsv_crm_customer.models.res_partner import TRUSTED, context_value, trusted
+from odoo.addons.wsv_crm_customer.models.res_config_settings import get_setting
 
 from ..lib import release
 
@@ -15,10 +16,9 @@ OVERRIDE_GROUPS = "wsv_crm_customer.group_sales_director,wsv_crm_customer.group_
 DELIVERABLE = ("signed", "executing")
 # submitted requests hold their quantities; a draft holds nothing until it is submitted
 HOLDING = ("blocked", "released")
-# what the actions alone write (context key wsv_delivery_state): no release around the checks
-ACTION_FIELDS = {"state", "failed_conditions", "override_user_id", "source"}
 # what a user may change, by state: a request is prepared before it is checked, dated and
-# counted once released, and history once delivered or cancelled
+# counted once released, and history once delivered or cancelled; the state, the failed
+# conditions, who overrode and the source are the actions' alone (no release around the checks)
 EDITABLE = {
     "draft": {"request_date", "line_ids", "reference"},
     "blocked": {"request_date", "line_ids", "reference", "override_reason"},
@@ -29,8 +29,11 @@ EDITABLE = {
 class WsvDeliveryRequest(models.Model):
     _name = "wsv.delivery.request"
     _description = "Delivery Request"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "wsv.guard.mixin"]
     _order = "id desc"
+    _wsv_workflow = ("state",)
+    _wsv_derived = ("name", "failed_conditions", "override_user_id", "source")
+    _wsv_state = "state"
 
     name = fields.Char(readonly=True, copy=False, default="/")
     order_id = fields.Many2one(
@@ -77,33 +80,27 @@ class WsvDeliveryRequest(models.Model):
         for request in self:
             request.amount = sum(request.line_ids.mapped("value"))
 
+    def _wsv_allow_table(self, create=False):
+        table = {state: {"": names} for state, names in EDITABLE.items()}
+        if create:
+            table["draft"] = {"": EDITABLE["draft"] | {"order_id"}}
+        return table
+
+    def _wsv_actions_hint(self):
+        return self.env._("Check and Release, Override, Record Delivery, Cancel, Reset to Draft")
+
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = self._wsv_check_create(vals_list)
         for vals in vals_list:
-            given = [f for f in ACTION_FIELDS if context_value(self.env, vals, f) is not None]
-            if given and not trusted(self.env, "wsv_delivery_state"):
-                raise UserError(self._status_by_buttons())
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("wsv.delivery.request")
         requests = super().create(vals_list)
         requests._check_contract()
         return requests
 
-    def _status_by_buttons(self):
-        return self.env._(
-            "Delivery request: its status changes through its buttons (release, override, "
-            "delivery), not by editing it."
-        )
-
     def write(self, vals):
-        if not trusted(self.env, "wsv_delivery_state"):
-            if ACTION_FIELDS & set(vals):
-                raise UserError(self._status_by_buttons())
-            changed = {f for f in vals if not f.startswith("message_")}
-            for request in self:
-                frozen = changed - EDITABLE.get(request.state, set())
-                if frozen:
-                    raise UserError(request._frozen_message(frozen))
+        vals = self._wsv_check_write(vals)
         return super().write(vals)
 
     def _frozen_message(self, names):
@@ -121,7 +118,7 @@ class WsvDeliveryRequest(models.Model):
     def _check_lines_editable(self, what):
         """Lines change while the request is prepared; once released only the delivered
         quantities are recorded; then never."""
-        if trusted(self.env, "wsv_delivery_state"):
+        if self._wsv_trusted():
             return
         for request in self:
             if request.state in ("draft", "blocked"):
@@ -131,7 +128,7 @@ class WsvDeliveryRequest(models.Model):
             raise UserError(request._frozen_message({"line_ids"}))
 
     def _set(self, vals):
-        return self.with_context(wsv_delivery_state=TRUSTED).write(vals)
+        return self._wsv_system().write(vals)
 
     def _check_contract(self):
         message = self.env._("Contract: %(number)s is %(state)s; deliveries need it %(needed)s.")
@@ -145,9 +142,14 @@ class WsvDeliveryRequest(models.Model):
 
     # ------------------------------------------------------------ release
     def _position(self):
-        """The contract's and customer's money as lib.release sees it."""
+        """The contract's and customer's money as lib.release sees it: the contract amount and
+        its advance in the contract's currency; the exposure and the credit limit in the
+        company's currency (the credit limit's), today's rates converting the rest."""
         self.ensure_one()
         order = self.order_id
+        company = order.company_id
+        company_currency = company.currency_id
+        today = fields.Date.context_today(self)
         customer = order.partner_id.commercial_partner_id
         Installment = self.env["wsv.receivable.installment"].sudo()
         advance = Installment.search(
@@ -158,33 +160,46 @@ class WsvDeliveryRequest(models.Model):
         owed = Installment.search(
             [("partner_id", "=", customer.id), ("void", "=", False), ("due_date", "!=", False)]
         )
-        exposure, oldest = release.owed(
-            [(i.amount, i.amount_collected, i.due_date) for i in owed],
-            fields.Date.context_today(self),
+        # the customer's contracts may be in several currencies: what is unpaid is judged in
+        # each installment's own currency, then converted before it is added up
+        by_currency = {}
+        for item in owed:
+            currency = item.currency_id or company_currency
+            by_currency.setdefault(currency, []).append(
+                (item.amount, item.amount_collected, item.due_date)
+            )
+        exposure, oldest = 0.0, 0
+        for currency, items in by_currency.items():
+            unpaid, days = release.owed(items, today, rounding=currency.rounding)
+            exposure += currency._convert(unpaid, company_currency, company, today)
+            oldest = max(oldest, days)
+        # and what this delivery will add
+        exposure += (order.currency_id or company_currency)._convert(
+            self.amount, company_currency, company, today
         )
         return release.Position(
             contract_amount=order.amount_total,
             advance_received=sum(advance.mapped("amount_collected")),
-            credit_limit=customer.sudo().credit_limit,
-            # what the customer owes now, and what this delivery will add
-            exposure=exposure + self.amount,
+            credit_limit=customer.sudo().with_company(company).credit_limit,
+            exposure=company_currency.round(exposure),
             oldest_overdue_days=oldest,
         )
 
     def _conditions(self):
-        params = self.env["ir.config_parameter"].sudo()
-        days = int(params.get_param("wsv_fulfillment.release_overdue_days", 0))
+        days = get_setting(self.env, "wsv_fulfillment.release_overdue_days", 0)
         terms = self.order_id.milestone_ids._as_rule()
         return release.Conditions(
             min_advance_percent=round(
                 min(milestone_rules.advance_percent(terms, self.order_id.amount_total), 100), 2
             ),
-            check_credit=params.get_param("wsv_fulfillment.release_check_credit", "1") != "0",
+            check_credit=get_setting(self.env, "wsv_fulfillment.release_check_credit", True),
             max_overdue_days=days if days >= 0 else None,
         )
 
     def _failure_messages(self, failed):
         _ = self.env._
+        # the exposure and credit limit are in the company's currency
+        currency = self.order_id.company_id.currency_id
         messages = {
             "advance_short": lambda d: _(
                 "Advance received %(received)s%%, the contract requires %(required)s%%.",
@@ -194,8 +209,8 @@ class WsvDeliveryRequest(models.Model):
             "over_credit": lambda d: _(
                 "Open receivables with this delivery (%(exposure)s) exceed the credit limit "
                 "(%(limit)s).",
-                exposure=round(d["exposure"], 2),
-                limit=round(d["limit"], 2),
+                exposure=float_repr(currency.round(d["exposure"]), currency.decimal_places),
+                limit=float_repr(currency.round(d["limit"]), currency.decimal_places),
             ),
             "overdue": lambda d: _(
                 "The customer has receivables overdue by %(days)s days (allowed: %(allowed)s).",
@@ -212,7 +227,12 @@ class WsvDeliveryRequest(models.Model):
         self._check_contract()
         for request in self:
             request._check_quantities("qty")
-            failed = release.failed(request._conditions(), request._position())
+            failed = release.failed(
+                request._conditions(),
+                request._position(),
+                rounding=request.order_id.currency_id.rounding,
+                credit_rounding=request.order_id.company_id.currency_id.rounding,
+            )
             if failed:
                 text = "\n".join(request._failure_messages(failed))
                 request._set({"state": "blocked", "failed_conditions": text})
@@ -244,7 +264,8 @@ class WsvDeliveryRequest(models.Model):
             if not request.delivery_date:
                 request.delivery_date = fields.Date.context_today(self)
         self._set({"state": "delivered"})
-        for line in self.line_ids:
+        # (the contract's delivered quantities are the system's: only this step writes them)
+        for line in self._wsv_system().line_ids:
             order_line = line.order_line_id
             order_line.qty_delivered = order_line.qty_delivered + line.qty_delivered
         self.order_id._wsv_generate_schedule()
@@ -407,7 +428,7 @@ class WsvDeliveryRequestSap(models.Model):
                 return known[0].id
         request = (
             self.sudo()
-            .with_context(wsv_delivery_state=TRUSTED)
+            ._wsv_system()
             .create(
                 {
                     "order_id": order.id,

@@ -4,9 +4,10 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from odoo.addons.wsv_contract.models.wsv_contract_milestone import TRIGGER_NAMES
-from odoo.addons.wsv_crm_customer.models.res_partner import TRUSTED, trusted
+from odoo.addons.wsv_crm_customer.models.res_config_settings import get_setting
 
 from ..lib import aging
 
@@ -25,17 +26,18 @@ DISPOSITIONS = [
     ("write_off", "Bad-debt Write-off"),
 ]
 OPEN_STATUSES = ("not_due", "due", "partly_collected", "overdue")
-# what users may edit on an installment; everything else (amounts, dates, the computed money
-# and status, the alert marks) is written by the schedule and the alert job alone (context key
-# wsv_schedule): Odoo would otherwise store a value written into a computed field
-USER_FIELDS = {"disposition", "disposition_note", "user_id"}
+MANAGER = "wsv_crm_customer.group_sales_manager"
+FINANCE = "wsv_crm_customer.group_finance"
 
 
 class WsvReceivableInstallment(models.Model):
     _name = "wsv.receivable.installment"
     _description = "Installment"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "wsv.guard.mixin"]
     _order = "due_date, id"
+    # amounts, dates, the money and status computed from collections and the alert marks are
+    # written by the schedule and the alert job alone (see _wsv_allow_table)
+    _wsv_workflow = ("status", "void")
 
     name = fields.Char(required=True, readonly=True)
     order_id = fields.Many2one(
@@ -93,9 +95,21 @@ class WsvReceivableInstallment(models.Model):
     escalated_on = fields.Date(readonly=True, copy=False)
     confirmation_requested = fields.Boolean(readonly=True, copy=False)
 
-    _sql_constraints = [
-        ("key_unique", "UNIQUE (order_id, key)", "An installment's key is unique in its contract."),
-    ]
+    def init(self):
+        # A key is unique among the live installments of a contract; void ones are history
+        # (a contract cancelled and signed again gets its schedule anew beside them).
+        self.env.cr.execute(
+            SQL(
+                "ALTER TABLE wsv_receivable_installment DROP CONSTRAINT IF EXISTS %s",
+                SQL.identifier("wsv_receivable_installment_key_unique"),
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX IF NOT EXISTS wsv_receivable_installment_live_key "
+                "ON wsv_receivable_installment (order_id, key) WHERE void IS NOT TRUE"
+            )
+        )
 
     @api.depends("trigger")
     def _compute_is_retention(self):
@@ -112,18 +126,27 @@ class WsvReceivableInstallment(models.Model):
             item.amount_confirmed = confirmed
             item.amount_open = 0.0 if item.void else max(item.amount - booked - confirmed, 0.0)
 
-    @api.depends("amount", "amount_collected", "due_date", "void")
+    @api.depends("amount", "amount_collected", "due_date", "void", "currency_id")
     def _compute_status(self):
         today = self.env.context.get("wsv_today") or fields.Date.context_today(self)
         for item in self:
             item.status, item.aging_bucket = self._status_of(
-                item.amount, item.amount_collected, item.due_date, item.void, today
+                item.amount,
+                item.amount_collected,
+                item.due_date,
+                item.void,
+                today,
+                item.currency_id.rounding,
             )
 
     @api.model
-    def _status_of(self, amount, collected, due, void, today):
-        # Odoo reads an empty date as False, the rules take None
-        status = aging.status(amount, collected, due or None, today, bool(void))
+    def _status_of(self, amount, collected, due, void, today, rounding):
+        """(status, aging bucket); `rounding` is the installment's currency's rounding step."""
+        # Odoo reads an empty date as False, the rules take None; a new installment not yet
+        # on its contract has no currency: counted in cents until it has one
+        status = aging.status(
+            amount, collected, due or None, today, bool(void), rounding=rounding or aging.ROUNDING
+        )
         return status, aging.bucket(due or None, today) if status == "overdue" else False
 
     @api.depends("due_date", "status")
@@ -133,25 +156,24 @@ class WsvReceivableInstallment(models.Model):
             overdue = item.status == "overdue"
             item.days_overdue = (today - item.due_date).days if overdue else 0
 
+    def _wsv_allow_table(self, create=False):
+        # the owner follows up the money; managers and finance re-assign who does
+        return {
+            "*": {
+                "": {"disposition", "disposition_note"},
+                MANAGER: {"user_id"},
+                FINANCE: {"user_id"},
+            }
+        }
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        vals_list = self._wsv_check_create(vals_list)
+        return super().create(vals_list)
+
     def write(self, vals):
-        user_fields = {f for f in vals if f in USER_FIELDS or f.startswith("message_")}
-        if set(vals) - user_fields and not trusted(self.env, "wsv_schedule"):
-            raise UserError(
-                self.env._(
-                    "Installment: amounts and due dates come from the contract's payment "
-                    "milestones and events; regenerate the schedule instead."
-                )
-            )
-        if "user_id" in vals and not (
-            self.env.user.has_group("wsv_crm_customer.group_sales_manager")
-            or self.env.user.has_group("wsv_crm_customer.group_finance")
-        ):
-            raise UserError(
-                self.env._("Owner: a sales manager or finance re-assigns installments.")
-            )
-        if vals.get("disposition") == "write_off" and not self.env.user.has_group(
-            "wsv_crm_customer.group_finance"
-        ):
+        vals = self._wsv_check_write(vals)
+        if vals.get("disposition") == "write_off" and not self.env.user.has_group(FINANCE):
             raise UserError(
                 self.env._("Disposition: only finance may write a receivable off as bad debt.")
             )
@@ -194,9 +216,9 @@ class WsvReceivableInstallment(models.Model):
         manager once it is overdue for long."""
         today = today or fields.Date.context_today(self)
         self._refresh_statuses(today)
-        params = self.env["ir.config_parameter"].sudo()
-        before = int(params.get_param("wsv_fulfillment.reminder_days", 7))
-        after = int(params.get_param("wsv_fulfillment.escalation_days", 30))
+        # (0 is a setting: remind on the due day, escalate from the first day overdue)
+        before = get_setting(self.env, "wsv_fulfillment.reminder_days", 7)
+        after = get_setting(self.env, "wsv_fulfillment.escalation_days", 30)
         open_items = [("status", "in", OPEN_STATUSES), ("due_date", "!=", False)]
         todo = self.env.ref("mail.mail_activity_data_todo")
         activities = []
@@ -207,7 +229,7 @@ class WsvReceivableInstallment(models.Model):
         )
         for item in remind:
             activities.append(item._activity_values(todo, item.user_id, today, "reminder"))
-        marked = self.with_context(wsv_schedule=TRUSTED)
+        marked = self._wsv_system()
         remind.with_env(marked.env).reminded_on = today
         # due: the owner confirms the collection with the customer
         due = self.search(
@@ -252,16 +274,23 @@ class WsvReceivableInstallment(models.Model):
         due -> overdue, one bucket to the next): one read of the open installments that are
         due, then Odoo recomputes just those (and the contracts' overdue amounts)."""
         self.flush_model()
+        self.env["res.currency"].flush_model(["rounding"])
         self.env.cr.execute(
-            """SELECT id, amount, amount_collected, due_date, void, status, aging_bucket
-                 FROM wsv_receivable_installment
-                WHERE status IN %s AND due_date IS NOT NULL AND due_date < %s""",
+            """SELECT i.id, i.amount, i.amount_collected, i.due_date, i.void, i.status,
+                      i.aging_bucket, c.rounding
+                 FROM wsv_receivable_installment i
+            LEFT JOIN res_currency c ON c.id = i.currency_id
+                WHERE i.status IN %s AND i.due_date IS NOT NULL AND i.due_date < %s""",
             [OPEN_STATUSES, today + timedelta(days=1)],
         )
         changed = [
             row_id
-            for row_id, amount, collected, due, void, status, bucket in self.env.cr.fetchall()
-            if self._status_of(amount or 0.0, collected or 0.0, due, void, today)
+            for row_id, amount, collected, due, void, status, bucket, rounding in (
+                self.env.cr.fetchall()
+            )
+            if self._status_of(
+                amount or 0.0, collected or 0.0, due, void, today, float(rounding or 0.0)
+            )
             != (status, bucket or False)
         ]
         records = self.browse(changed).with_context(wsv_today=today)

@@ -9,10 +9,13 @@ from ..lib import targets
 # two-digit labels: Odoo does not export one-character terms for translation
 MONTHS = [(str(m), f"{m:02d}") for m in range(1, 13)]
 SIGNED = ("signed", "executing", "closed")
+MANAGER = "wsv_crm_customer.group_sales_manager"
+DIRECTOR = "wsv_crm_customer.group_sales_director"
 
 
 class WsvSalesTarget(models.Model):
     _name = "wsv.sales.target"
+    _inherit = ["wsv.guard.mixin"]
     _description = "Sales Target"
     _order = "year desc, month, team_id, user_id"
 
@@ -57,6 +60,11 @@ class WsvSalesTarget(models.Model):
         ),
     ]
 
+    def _wsv_allow_table(self, create=False):
+        # who sets whose target is in the record rules (managers their salespeople's)
+        period = {"year", "month", "team_id", "user_id", "target_signed", "target_collected"}
+        return {"*": {MANAGER: period, DIRECTOR: period | {"company_id"}}}
+
     @api.depends("year", "month", "team_id", "user_id")
     def _compute_name(self):
         for target in self:
@@ -78,6 +86,15 @@ class WsvSalesTarget(models.Model):
                 raise ValidationError(
                     self.env._("Year: %s is not a year from 1900 to 9999.", target.year)
                 ) from None
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        vals_list = self._wsv_check_create(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        vals = self._wsv_check_write(vals)
+        return super().write(vals)
 
     def _period(self):
         return targets.period(self.year, int(self.month) if self.month else None)

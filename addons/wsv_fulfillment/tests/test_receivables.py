@@ -76,11 +76,11 @@ class TestSchedule(FulfillmentCase):
                 Command.create({"trigger": "invoice", "percent": 70, "days": 30}),
             ]
         )
-        with self.refused("is signed"):
+        with self.refused("is Signed"):
             contract.milestone_ids[1].with_user(self.sales_a1).days = 60
         after_invoice = self.installment(contract, "invoice")
         self.assertFalse(after_invoice.due_date)
-        contract.order_line.qty_delivered = 100
+        contract.order_line.sudo().qty_delivered = 100  # as a delivery would record it
         invoice = contract._create_invoices()
         invoice.invoice_date = "2026-02-01"
         invoice.action_post()
@@ -192,31 +192,63 @@ class TestCollections(FulfillmentCase):
                 {
                     "installment_id": retention.id,
                     "amount": 1.0,
-                    "state": "booked",
                     "payment_id": payment.id,
                 }
             )
 
+    def test_a_contract_in_dinars_is_scheduled_and_collected_to_the_fils(self):
+        kwd = self.env.ref("base.KWD")
+        kwd.active = True
+        pricelist = self.env["product.pricelist"].create({"name": "KWD", "currency_id": kwd.id})
+        line = {
+            "product_id": self.product.id,
+            "product_uom_qty": 1,
+            "price_unit": 10.01,
+            "tax_id": [Command.clear()],
+        }
+        contract = self.signed(pricelist_id=pricelist.id, order_line=[Command.create(line)])
+        self.assertEqual(contract.currency_id, kwd)
+        self.assertAlmostEqual(contract.amount_total, 10.01, places=4)
+        # 30 %, 60 % and the 10 % rest of 10.010 dinars, to the fils (not 3.00, 6.01, 1.00)
+        advance = self.installment(contract, "signing")
+        self.assertAlmostEqual(advance.amount, 3.003, places=4)
+        self.assertAlmostEqual(self.installment(contract, "delivery").amount, 6.006, places=4)
+        self.assertAlmostEqual(self.installment(contract, "warranty_end").amount, 1.001, places=4)
+        # a payment of the advance collects it to the fils, none of it left over
+        payment = self.pay(self.customer, 3.003, currency=kwd)
+        payment.with_user(self.finance).action_wsv_allocate()
+        self.assertAlmostEqual(payment.wsv_allocated, 3.003, places=4)
+        self.assertAlmostEqual(advance.amount_collected, 3.003, places=4)
+        self.assertEqual((advance.amount_open, advance.status), (0.0, "collected"))
+
     def test_schedule_and_states_change_only_through_their_steps(self):
         contract = self.signed()
         advance = self.installment(contract, "signing")
-        with self.refused("Installment: amounts and due dates"):
+        with self.refused("may not be changed"):
             advance.with_user(self.sales_a1).write({"amount": 1.0})
-        with self.refused("Installment: amounts and due dates"):
+        with self.refused("may not be changed"):
             advance.with_user(self.finance).write({"due_date": False})
         collection = (
             self.env["wsv.collection"]
             .with_user(self.sales_a1)
             .create({"installment_id": advance.id, "amount": 10.0})
         )
-        with self.refused("Collections: the state"):
+        with self.refused("changed only through the buttons"):
             collection.with_user(self.sales_a1).write({"state": "booked"})
-        with self.refused("only finance books"):
+        with self.refused("changed only through the buttons"):
             self.env["wsv.collection"].with_user(self.sales_a1).create(
                 {"installment_id": advance.id, "amount": 10.0, "state": "booked"}
             )
+        with self.refused("Payment.*may not be changed"):
+            self.env["wsv.collection"].with_user(self.sales_a1).create(
+                {
+                    "installment_id": advance.id,
+                    "amount": 10.0,
+                    "payment_id": self.pay(self.customer, 10.0).id,
+                }
+            )
         request = self.request(contract, 10)
-        with self.refused("Delivery request: its status"):
+        with self.refused("changed only through the buttons"):
             request.with_user(self.sales_a1).write({"state": "released"})
         self.assertEqual((collection.state, request.state), ("confirmed", "draft"))
 
@@ -279,6 +311,42 @@ class TestAlerts(FulfillmentCase):
         self.assertEqual(len(self.activities(advance)), 3)
         Installment._cron_alerts(today=due + timedelta(days=200))
         self.assertEqual(advance.aging_bucket, "180+")
+
+    def test_zero_and_off_settings_are_stored_and_honoured(self):
+        Settings = self.env["res.config.settings"]
+        Settings.create(
+            {
+                "wsv_reminder_days": 0,
+                "wsv_release_check_credit": False,
+                "wsv_pool_daily_claim_limit": 0,
+            }
+        ).execute()
+        params = self.env["ir.config_parameter"]
+        self.assertEqual(params.get_param("wsv_fulfillment.reminder_days"), "0")
+        self.assertEqual(params.get_param("wsv_fulfillment.release_check_credit"), "False")
+        self.assertEqual(params.get_param("wsv_crm_customer.pool_daily_claim_limit"), "0")
+        # the settings show them as set, not as their defaults
+        shown = Settings.default_get(["wsv_reminder_days", "wsv_release_check_credit"])
+        self.assertEqual(shown["wsv_reminder_days"], 0)
+        self.assertIs(shown["wsv_release_check_credit"], False)
+        # 0 days: the reminder comes on the due day, beside the confirmation (not 7 days before)
+        contract = self.signed()
+        advance = self.installment(contract, "signing")
+        self.env["wsv.receivable.installment"]._cron_alerts(today=advance.due_date)
+        self.assertEqual(len(self.activities(advance)), 2)
+        # off: a credit limit far below the contract does not block the release
+        self.customer.sudo().credit_limit = 1.0
+        request = self.request(contract, 10)
+        request.action_submit()
+        self.assertEqual(request.state, "blocked")  # the advance is not paid
+        self.assertNotIn("credit limit", request.failed_conditions)
+        # and on again
+        Settings.create({"wsv_release_check_credit": True}).execute()
+        self.assertIs(
+            Settings.default_get(["wsv_release_check_credit"])["wsv_release_check_credit"], True
+        )
+        request.action_submit()
+        self.assertIn("credit limit", request.failed_conditions)
 
     def test_collected_installments_raise_no_alert(self):
         contract = self.signed()

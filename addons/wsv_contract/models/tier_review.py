@@ -1,0 +1,41 @@
+"""Approvals of contracts are given through the contract's Approve and Reject buttons.
+
+OCA base_tier_validation lets every internal user create, write and delete tier.review rows
+(its own code writes them as the reviewer). On a contract that would let a salesperson mark
+a review approved or delete a pending one over RPC, so reviews of contracts are written only
+through the contract's steps (validate_tier, reject_tier, Submit), which run them in the
+system's hands (wsv_guard) after checking the caller."""
+
+from odoo import api, models
+from odoo.exceptions import UserError
+
+from odoo.addons.wsv_crm_customer.models.res_partner import trusted
+from odoo.addons.wsv_crm_customer.models.wsv_guard import GUARD_KEY
+
+
+class TierReview(models.Model):
+    _inherit = "tier.review"
+
+    def _check_contract_review(self, models_=()):
+        if self.env.su or trusted(self.env, GUARD_KEY):
+            return
+        if "sale.order" in set(self.mapped("model")) | set(models_):
+            raise UserError(
+                self.env._(
+                    "Approvals: a contract's approvals are given with its Approve and Reject "
+                    "buttons, not by editing them."
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_contract_review([vals.get("model") for vals in vals_list])
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_contract_review()
+        return super().write(vals)
+
+    def unlink(self):
+        self._check_contract_review()
+        return super().unlink()
