@@ -145,16 +145,25 @@ class SaleOrder(models.Model):
     def _wsv_allow_table(self, create=False):
         live = {"": NOTE_FIELDS, MANAGER: {"user_id", "team_id"}, DIRECTOR: {"signing_date"}}
         live[FINANCE] = {"signing_date"}
+        terms = self._wsv_terms_table()
         return {
             # drafted freely; once approved still editable, but a new review follows
-            "draft": {"": ALL},
-            "approved": {"": ALL},
+            "draft": terms["draft"] | {"": NOTE_FIELDS},
+            "approved": terms["approved"] | {"": NOTE_FIELDS},
             # under review the approvers decide on what they see: back to draft to change it
             "review": {"": NOTE_FIELDS},
             "signed": live,
             "executing": live,
             "closed": {"": NOTE_FIELDS},
         }
+
+    def _wsv_terms_table(self):
+        """Who drafts the terms (lines, milestones, prices) of this contract: its salesperson
+        or a manager (the team's, by the record rules); not a reviewer or finance, who may
+        write some of its fields. For a new contract, any salesperson."""
+        mine = not self or self.user_id == self.env.user
+        terms = {MANAGER: ALL, SALESPERSON: ALL} if mine else {MANAGER: ALL}
+        return {"draft": terms, "approved": terms}
 
     def _wsv_check_write(self, vals):
         # Odoo marks a quotation sent when it is e-mailed: a mark, not a step of the contract
@@ -644,7 +653,7 @@ class SaleOrderLine(models.Model):
     margin_percent = fields.Float(groups=COST_GROUPS)
 
     def _wsv_allow_table(self, create=False):
-        return {"draft": {"": ALL}, "approved": {"": ALL}}
+        return self.order_id._wsv_terms_table()
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -658,7 +667,7 @@ class SaleOrderLine(models.Model):
         orders = self.order_id
         result = super().write(vals)
         if not self._wsv_trusted() and set(vals) & self._wsv_guarded_fields():
-            orders._lines_changed()
+            (orders | self.order_id)._lines_changed()
         return result
 
     def unlink(self):

@@ -29,11 +29,13 @@ class TierReview(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._check_contract_review([vals.get("model") for vals in vals_list])
-        return super().create(vals_list)
+        reviews = super().create(vals_list)
+        # judged on what was created (a model may also come from a context default)
+        reviews._check_contract_review()
+        return reviews
 
     def write(self, vals):
-        self._check_contract_review()
+        self._check_contract_review([vals.get("model")])
         return super().write(vals)
 
     def unlink(self):

@@ -55,7 +55,7 @@ class WsvContractMilestone(models.Model):
     def _wsv_allow_table(self, create=False):
         # a contract's milestones are its terms (see sale.order): drafted freely, re-reviewed
         # after approval, frozen under review and once signed; a template's are configuration
-        return {"draft": {"": ALL}, "approved": {"": ALL}, None: {DIRECTOR: ALL}}
+        return {**self.order_id._wsv_terms_table(), None: {DIRECTOR: ALL}}
 
     @api.model_create_multi
     def create(self, vals_list):

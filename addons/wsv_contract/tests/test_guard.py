@@ -4,8 +4,10 @@
 import base64
 
 from odoo import Command, fields
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
+
+from odoo.addons.wsv_crm_customer.tests.common import new_test_user
 
 from .test_contract import ContractCase
 
@@ -208,4 +210,43 @@ class TestGuard(ContractCase):
         with self.assertRaises(UserError):
             contract.with_user(self.sales_a1).write(
                 {"order_line": [Command.create({"product_id": self.product.id})]}
+            )
+
+    def test_walk_arounds_found_in_review(self):
+        signed = self.signed()
+        draft = self.make_contract()
+        # a line of a draft contract moved into a signed one
+        with self.assertRaises(UserError):
+            draft.order_line.with_user(self.sales_a1).write({"order_id": signed.id})
+        self.assertEqual(len(signed.order_line), 1)
+        # False on a many2many clears it: no "unchanged" value
+        with self.assertRaises(UserError):
+            signed.order_line.with_user(self.sales_a1).write({"tax_id": False})
+        with self.assertRaises(UserError):
+            signed.with_user(self.sales_a1).write({"review_failed_rule_ids": False})
+        # a review of a contract forged through a context default
+        definition = self.env["tier.definition"].search([("model", "=", "sale.order")], limit=1)
+        with self.assertRaisesRegex(UserError, "Approve and Reject"):
+            self.env["tier.review"].with_user(self.sales_a1).with_context(
+                default_model="sale.order"
+            ).create({"res_id": draft.id, "status": "approved", "definition_id": definition.id})
+        # a signed document compared as its size
+        document = signed.document_ids[:1].with_user(self.sales_a1).with_context(bin_size=True)
+        with self.assertRaises(UserError):
+            document.write({"file": document.file})
+        # a reviewer who is a salesperson changes no terms of another's approved contract
+        reviewer = new_test_user(
+            self.env,
+            login="t_reviewer_sales",
+            groups="wsv_crm_customer.group_contract_reviewer,wsv_crm_customer.group_salesperson",
+        )
+        approved = self.approved()
+        with self.assertRaises(UserError):
+            approved.with_user(reviewer).write({"warranty_months": 0})
+        self.assertEqual(approved.contract_state, "approved")
+        # the legacy-code flag of base_import is a director's
+        wrong = "91320000134766570" + "X"
+        with self.assertRaises(ValidationError):
+            self.env["res.partner"].with_user(self.sales_a1).with_context(import_file=True).create(
+                {"name": "早期试点客户甲", "is_company": True, "credit_code": wrong}
             )

@@ -247,8 +247,13 @@ class ResPartner(models.Model):
         code = ccode.normalize(vals["credit_code"])
         vals["credit_code"] = code
         result = ccode.check(code)
-        # base_import's flag: legacy codes from the early pilots are kept, flagged for review
-        if result == ccode.BAD_CHECK and self.env.context.get("import_file"):
+        # base_import's flag: legacy codes from the early pilots are kept, flagged for review;
+        # the flag is a context key any client can send, so only a director's import may
+        if (
+            result == ccode.BAD_CHECK
+            and self.env.context.get("import_file")
+            and (self.env.su or self.env.user.has_group("wsv_crm_customer.group_sales_director"))
+        ):
             vals["credit_code_review"] = True
         elif result != ccode.VALID:
             raise ValidationError(self._credit_code_error(code, result))

@@ -53,8 +53,11 @@ class WsvGuardMixin(models.AbstractModel):
         return self
 
     def _wsv_system(self):
-        """The records in the system's hands: for the actions and jobs that own the facts."""
-        return self.with_context(**{GUARD_KEY: TRUSTED})
+        """The records in the system's hands: for the actions and jobs that own the facts.
+        The caller's ``default_*`` keys are dropped: Odoo would fill the fields a system
+        create leaves out from them (a client's context reaches every action)."""
+        context = {k: v for k, v in self.env.context.items() if not k.startswith("default_")}
+        return self.with_context(dict(context, **{GUARD_KEY: TRUSTED}))
 
     def _wsv_trusted(self):
         return self.env.su or trusted(self.env, GUARD_KEY)
@@ -105,12 +108,15 @@ class WsvGuardMixin(models.AbstractModel):
         field, a client that sends the whole record)."""
         field = self._fields[name]
         if field.type in ("one2many", "many2many"):
-            return not value  # no command, no change
+            # no command, no change (False would clear the relation)
+            return isinstance(value, list | tuple) and not value
+        # compared with the stored value itself, not with a size shown for binaries
+        record = self.with_context(bin_size=False, bin_size_fields=False)
         try:
-            new = field.convert_to_record(field.convert_to_cache(value, self), self)
+            new = field.convert_to_record(field.convert_to_cache(value, record), record)
         except (ValueError, TypeError):
             return False
-        return new == self[name]
+        return new == record[name]
 
     # ------------------------------------------------------------ the checks
     def _wsv_check_create(self, vals_list):
@@ -153,6 +159,9 @@ class WsvGuardMixin(models.AbstractModel):
         names = set(vals) & self._wsv_guarded_fields()
         if not names:
             return dict(vals)
+        if self._wsv_state and "." in self._wsv_state and self._wsv_state.split(".")[0] in vals:
+            # moved to another parent: that one must be open to the values as a new child
+            self.browse()._wsv_check_create([vals])
         for record in self._wsv_in_scope():
             state = record._wsv_state_value()
             refused = {

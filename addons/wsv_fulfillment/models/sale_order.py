@@ -227,7 +227,8 @@ class SaleOrder(models.Model):
         orders = self.filtered(lambda o: o.contract_state in SIGNED)
         if not orders:
             return
-        Installment = self.env["wsv.receivable.installment"].sudo()
+        # (the system's: no default_* of the caller's context fills what it leaves out)
+        Installment = self.env["wsv.receivable.installment"].sudo()._wsv_system()
         existing = Installment.search([("order_id", "in", orders.ids), ("void", "=", False)])
         existing._lock()
         by_order = {}

@@ -376,6 +376,9 @@ class WsvDeliveryRequestLine(models.Model):
             request._check_lines_editable(
                 "line_ids" if set(vals) - {"qty_delivered"} else "qty_delivered"
             )
+        if "request_id" in vals:
+            # moved to another request: that one must still be open to its lines
+            self.request_id.browse(vals["request_id"])._check_lines_editable("line_ids")
         result = super().write(vals)
         over = self.filtered(lambda r: r.qty_delivered > r.qty + release.QUANTITY_TOLERANCE)
         if over:

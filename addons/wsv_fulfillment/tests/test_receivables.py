@@ -252,6 +252,22 @@ class TestCollections(FulfillmentCase):
             request.with_user(self.sales_a1).write({"state": "released"})
         self.assertEqual((collection.state, request.state), ("confirmed", "draft"))
 
+    def test_client_defaults_do_not_reach_the_schedule(self):
+        # a client's context reaches every action: its default_* must not fill what the
+        # schedule leaves out of the installments it creates
+        contract = self.signed()
+        contract.with_user(self.sales_a1).with_context(
+            default_disposition="write_off", default_void=True, default_escalated_on="2099-01-01"
+        ).action_wsv_generate_schedule()
+        contract.with_user(self.sales_a1).with_context(
+            default_disposition="write_off", default_void=True
+        ).acceptance_date = self.today
+        items = contract.installment_ids
+        self.assertTrue(items)
+        self.assertFalse(any(items.mapped("void")))
+        self.assertFalse(any(items.mapped("disposition")))
+        self.assertFalse(any(items.mapped("escalated_on")))
+
     def test_write_off_is_for_finance(self):
         advance = self.installment(self.signed(), "signing")
         with self.refused("only finance"):
