@@ -333,10 +333,8 @@ class WsvRequirementLine(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        # (moved to another requirement, the guard checks that one too)
         vals = self._wsv_check_write(vals)
-        if "requirement_id" in vals:
-            # moved to another requirement: that one must be open to the change as well
-            self.browse()._wsv_check_create([vals])
         return super().write(vals)
 
     def unlink(self):
