@@ -5,6 +5,7 @@
 #   3. the Odoo tests of the five addons, installed on a fresh test database copied from
 #      a template that holds their dependencies (cached on a hash of the dependencies
 #      and requirements, so a warm run starts in seconds);
+#      then Odoo's own sale, sale_management and crm suites on a database with them installed;
 #   4. integration tests (tests/integration) against a live server on that database.
 # Fails on any failed test, any skipped Odoo test and any ERROR line in Odoo's log,
 # and ends with a line "N passed, N failed".
@@ -104,6 +105,44 @@ if [ -s "$OUT/odoo-errors.log" ]; then
     cat "$OUT/odoo-errors.log"
     count 0 "$(wc -l <"$OUT/odoo-errors.log")"
 fi
+
+# 3b. Odoo's own sale, sale_management and crm suites with every wsv addon installed: the
+# standard sales flows keep working (a database of their own: the addons installed first,
+# then Odoo's modules updated with their tests, at_install and post_install)
+# (an English database without a country, as Odoo's own runs use: their assertions are on
+# English texts and the default chart of accounts; its template is cached like ours)
+say "Odoo's sale, sale_management and crm suites with the wsv addons installed"
+CORE_TPL=wsv_coretpl_${TPL#wsv_tpl_}
+if ! db_exists "$CORE_TPL"; then
+    for old in $(psql -d postgres -Atc "select datname from pg_database where datname like 'wsv_coretpl_%'"); do
+        dropdb "$old" && rm -rf "$WSV_HOME/data/filestore/$old"
+    done
+    dropdb --if-exists --force "$CORE_TPL.tmp"
+    odoo_bin -c "$CONF" -d "$CORE_TPL.tmp" -i "$DEPS" --stop-after-init --log-level=warn \
+        >"$OUT/odoo-core-template.log" 2>&1
+    psql -d postgres -qc "ALTER DATABASE \"$CORE_TPL.tmp\" RENAME TO \"$CORE_TPL\""
+    if [ -d "$WSV_HOME/data/filestore/$CORE_TPL.tmp" ]; then
+        mv "$WSV_HOME/data/filestore/$CORE_TPL.tmp" "$WSV_HOME/data/filestore/$CORE_TPL"
+    fi
+fi
+copy_db "$CORE_TPL" wsv_core_test
+odoo_bin -c "$CONF" -d wsv_core_test -i "$WSV_ADDONS" --stop-after-init --log-level=warn \
+    --http-port="$PORT" >"$OUT/odoo-core-install.log" 2>&1 || true
+odoo_bin -c "$CONF" -d wsv_core_test -u sale,sale_management,crm --test-enable \
+    --test-tags /sale,/sale_management,/crm --stop-after-init --log-level=test \
+    --http-port="$PORT" >"$OUT/odoo-core.log" 2>&1 || true
+SUMMARY=$(grep -oE "[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests when loading database" "$OUT/odoo-core.log" | tail -n 1)
+if [ -z "$SUMMARY" ]; then
+    say "Odoo's suites did not run to the end: last lines of the log"; tail -n 60 "$OUT/odoo-core.log"
+    count 0 1
+else
+    read -r of oe ot < <(echo "$SUMMARY" | sed -E 's/([0-9]+) failed, ([0-9]+) error\(s\) of ([0-9]+) tests.*/\1 \2 \3/')
+    count $((ot - of - oe)) $((of + oe))
+    say "Odoo's suites: $SUMMARY"
+    [ "$of" = 0 ] && [ "$oe" = 0 ] || grep -E "^(FAIL|ERROR): | (ERROR|CRITICAL) " "$OUT/odoo-core.log" | head -n 80
+    [ "$ot" -gt 200 ] || { say "Odoo's suites ran only $ot tests"; count 0 1; }
+fi
+dropdb --if-exists --force wsv_core_test && rm -rf "$WSV_HOME/data/filestore/wsv_core_test"
 
 # every term of the installed addons has its zh_CN translation
 check i18n-zh_CN "$WSV_VENV/bin/python" scripts/i18n_check.py -c "$CONF" -d wsv_test ${WSV_ADDONS//,/ }

@@ -1,7 +1,7 @@
 {
     "name": "WSV CRM: Contracts",
     "summary": "Contracts: templates, documents, payment milestones, review and approval",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Sales",
     "website": "https://wsv.example.com/crm",
     "author": "WSV",

@@ -139,3 +139,58 @@ def test_access(admin, users, fixtures, model, record, operation, allowed, role)
         assert error is None, f"{ROLES[role]} should be allowed {operation} on {model}: {error}"
     else:
         assert error, f"{ROLES[role]} must not {operation} on {model}"
+
+
+def test_product_manager_approves_a_lead_time(admin, users):
+    """The lead-time rule routes to the product managers: one reads the contract he is asked
+    to approve, its lines and review, and approves it over XML-RPC; the contract reviewer, who
+    has no tier of it, may read it but not approve in the product manager's place."""
+    partner = admin(
+        "sale.order",
+        "read",
+        [[ref(admin, "wsv_fulfillment.contract_js_grid_demo")], ["partner_id"]],
+    )[0]["partner_id"][0]
+    slow = admin(
+        "product.product",
+        "create",
+        [
+            {
+                "name": "定制互感器 (lead time test)",
+                "list_price": 100,
+                "standard_price": 50,
+                "lead_days": 120,
+            }
+        ],
+    )
+    contract = users["S"](
+        "sale.order",
+        "create",
+        [
+            {
+                "partner_id": partner,
+                "lead_days": 30,
+                "warranty_months": 12,
+                "order_line": [(0, 0, {"product_id": slow, "product_uom_qty": 5})],
+                "milestone_ids": [(0, 0, {"name": "全款", "trigger": "signing", "percent": 100})],
+            }
+        ],
+    )
+    users["S"]("sale.order", "action_contract_submit", [[contract]])
+    pm = users["P"]
+    order = pm("sale.order", "read", [[contract], ["contract_state", "order_line"]])[0]
+    assert order["contract_state"] == "review"
+    assert pm("sale.order.line", "read", [order["order_line"], ["product_id"]])
+    results = pm(
+        "wsv.review.result", "search_read", [[("order_id", "=", contract)]], {"fields": ["outcome"]}
+    )
+    assert {"approval"} <= {r["outcome"] for r in results}
+    assert fault(lambda: users["R"]("sale.order", "validate_tier", [[contract]]))
+    assert pm("sale.order", "validate_tier", [[contract]]) is not None
+    tiers = admin(
+        "tier.review",
+        "search_read",
+        [[("model", "=", "sale.order"), ("res_id", "=", contract)]],
+        {"fields": ["status", "reviewer_group_id"]},
+    )
+    pm_group = ref(admin, "wsv_crm_customer.group_product_manager")
+    assert [t["status"] for t in tiers if t["reviewer_group_id"][0] == pm_group] == ["approved"]

@@ -7,3 +7,5 @@ from . import wsv_requirement
 from . import sale_order
 from . import res_partner
 from . import tier_review
+from . import sale_report
+from . import res_config_settings

@@ -10,6 +10,19 @@ SIGNED = ("signed", "executing", "closed")
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("is_customer"):
+            # a registered customer buys under contract: its open quotations become contracts
+            self.env["sale.order"].sudo().search(
+                [
+                    ("partner_id", "child_of", self.commercial_partner_id.ids),
+                    ("is_contract", "=", False),
+                    ("state", "in", ("draft", "sent")),
+                ]
+            )._wsv_become_contract()
+        return result
+
     def _pool_recycle_exemptions(self):
         exemptions = super()._pool_recycle_exemptions()
         # uncorrelated, so PostgreSQL reads the contracts once (a hashed subplan), not once

@@ -1,9 +1,11 @@
 """A contract is a sale.order with contract terms, documents, payment milestones and its own
-state chain; the order lines are its products."""
+state chain; the order lines are its products. Not every order is a contract: see
+``_wsv_makes_contract`` and docs/architecture.md ("Contracts and plain quotations")."""
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.wsv_crm_customer.models.res_config_settings import get_setting
 from odoo.addons.wsv_crm_customer.models.res_partner import TRUSTED, trusted
 from odoo.addons.wsv_crm_customer.models.wsv_guard import ALL, FRAMEWORK_PREFIXES
 
@@ -39,6 +41,13 @@ SALESPERSON = "wsv_crm_customer.group_salesperson"
 MANAGER = "wsv_crm_customer.group_sales_manager"
 DIRECTOR = "wsv_crm_customer.group_sales_director"
 FINANCE = "wsv_crm_customer.group_finance"
+# the company setting that makes every sales order a contract
+ALL_ORDERS_CONTRACTS = "wsv_contract.all_orders_contracts"
+# who read a contract's milestones, documents and review results (their access rights)
+CONTRACT_READERS = (
+    "wsv_crm_customer.group_salesperson,wsv_crm_customer.group_finance,"
+    "wsv_crm_customer.group_product_manager,wsv_crm_customer.group_contract_reviewer"
+)
 # who may see costs and margins (sale_margin's fields are open to every internal user)
 COST_GROUPS = (
     "wsv_crm_customer.group_sales_director,wsv_crm_customer.group_finance,"
@@ -58,6 +67,7 @@ class SaleOrder(models.Model):
     # the contract's workflow (Odoo's own state follows it: signing confirms the order)
     _wsv_workflow = ("contract_state", "state")
     _wsv_derived = (
+        "is_contract",
         "contract_number",
         "signed_margin",
         "signed_margin_percent",
@@ -70,6 +80,9 @@ class SaleOrder(models.Model):
     )
     _wsv_state = "contract_state"
 
+    # decided by the system when the order is created (or its customer or template change),
+    # never by a client: see _wsv_makes_contract
+    is_contract = fields.Boolean(string="Is a Contract", readonly=True, copy=False, index=True)
     contract_number = fields.Char(readonly=True, copy=False, index=True)
     contract_type = fields.Selection(CONTRACT_TYPES, required=True, default="single", tracking=True)
     contract_state = fields.Selection(
@@ -96,11 +109,15 @@ class SaleOrder(models.Model):
     )
     revenue_share = fields.Float(string="Revenue Share (%)", digits=(5, 2))
     clauses = fields.Html()
+    # (copied with the contract by copy_data: a field with groups cannot be copy=True, Odoo
+    # would read it for users outside the groups too)
     milestone_ids = fields.One2many(
-        "wsv.contract.milestone", "order_id", string="Payment Milestones", copy=True
+        "wsv.contract.milestone", "order_id", string="Payment Milestones", groups=CONTRACT_READERS
     )
-    document_ids = fields.One2many("wsv.contract.document", "order_id", string="Documents")
-    document_count = fields.Integer(compute="_compute_document_count")
+    document_ids = fields.One2many(
+        "wsv.contract.document", "order_id", string="Documents", groups=CONTRACT_READERS
+    )
+    document_count = fields.Integer(compute="_compute_document_count", groups=CONTRACT_READERS)
     margin = fields.Monetary(groups=COST_GROUPS)
     margin_percent = fields.Float(groups=COST_GROUPS)
     signed_margin = fields.Monetary(
@@ -109,7 +126,9 @@ class SaleOrder(models.Model):
     signed_margin_percent = fields.Float(
         string="Gross Margin at Signing (%)", readonly=True, copy=False, groups=COST_GROUPS
     )
-    review_result_ids = fields.One2many("wsv.review.result", "order_id", string="Review Results")
+    review_result_ids = fields.One2many(
+        "wsv.review.result", "order_id", string="Review Results", groups=CONTRACT_READERS
+    )
     review_failed_rule_ids = fields.Many2many(
         "wsv.review.rule", string="Failed Review Rules", copy=False, readonly=True
     )
@@ -170,16 +189,87 @@ class SaleOrder(models.Model):
         if set(vals) == {"state"} and vals["state"] == "sent":
             if all(o.state == "draft" for o in self):
                 return dict(vals)
+        plain = self - self._wsv_in_scope()
+        if plain and not self._wsv_trusted():
+            self._wsv_check_plain(vals, plain)
         return super()._wsv_check_write(vals)
+
+    # ------------------------------------------------------------ contract or plain quotation
+    @api.model
+    def _wsv_makes_contract(self, vals):
+        """Whether an order with these values is a contract: when it follows a contract
+        template, when its customer is in the customer registry (客户档案), or when the
+        company makes every order a contract. Anything else (a one-off sale to a partner who
+        is not a registered customer, the portal shop) is a plain quotation that works as in
+        Odoo. Decided from the data, never from a client's flag: no client turns a
+        registered customer's contract into a quotation it could confirm."""
+        if vals.get("template_id") or get_setting(self.env, ALL_ORDERS_CONTRACTS, False):
+            return True
+        partner_id = vals.get("partner_id") or self.env.context.get("default_partner_id")
+        partner = self.env["res.partner"].sudo().browse(partner_id).exists()
+        return bool(partner.commercial_partner_id.is_customer)
+
+    def _wsv_become_contract(self):
+        """Plain quotations whose customer or template now make them contracts."""
+        for order in self.filtered(lambda o: not o.is_contract and o.state in ("draft", "sent")):
+            vals = {"is_contract": True}
+            if not order.contract_number:
+                vals["contract_number"] = order._wsv_next_contract_number()
+            order._wsv_system().write(vals)
+            order.message_post(body=self.env._("This quotation is now a contract."))
+
+    def _wsv_next_contract_number(self):
+        """The sequence's next number, past any number already taken (a contract keyed in or
+        migrated with its own number, a sequence reset by hand): never a duplicate."""
+        sequence = self.env["ir.sequence"].sudo()
+        while True:
+            number = sequence.next_by_code("wsv.contract.number")
+            if not number or not self.sudo().with_context(active_test=False).search_count(
+                [("contract_number", "=", number)], limit=1
+            ):
+                return number
+
+    def _wsv_in_scope(self):
+        # the allowlist is the contracts'; a plain quotation is Odoo's (see _wsv_check_plain)
+        return self.filtered("is_contract")
+
+    def _wsv_check_plain(self, vals, records=None):
+        """On a plain quotation Odoo's own rules hold; only the contract's facts (its state,
+        number, review and the flag itself) stay the system's."""
+        closed = (set(self._wsv_workflow) - {"state"}) | set(self._wsv_derived)
+        names = {
+            n
+            for n in vals
+            if n in closed
+            and vals[n]
+            and not (n in self._wsv_workflow and vals[n] == self._wsv_default(n))
+        }
+        for record in records if records is not None else [self.browse()]:
+            refused = {n for n in names if not (record and record._wsv_unchanged(n, vals[n]))}
+            if refused:
+                raise UserError(self._wsv_message(refused, None))
+
+    def _wsv_check_create(self, vals_list):
+        if self._wsv_trusted():
+            return super()._wsv_check_create(vals_list)
+        contracts = [vals for vals in vals_list if self._wsv_makes_contract(vals)]
+        for vals in vals_list:
+            if not any(vals is c for c in contracts):
+                self._wsv_check_plain(vals)
+        super()._wsv_check_create(contracts)
+        return [dict(vals) for vals in vals_list]
 
     @api.model_create_multi
     def create(self, vals_list):
         vals_list = self._wsv_check_create(vals_list)
         for vals in vals_list:
+            # a trusted caller (a migration) may say; for everyone else the data decide
+            if not (self._wsv_trusted() and "is_contract" in vals):
+                vals["is_contract"] = self._wsv_makes_contract(vals)
+            if not vals["is_contract"]:
+                continue
             if not vals.get("contract_number"):
-                vals["contract_number"] = self.env["ir.sequence"].next_by_code(
-                    "wsv.contract.number"
-                )
+                vals["contract_number"] = self._wsv_next_contract_number()
             if vals.get("template_id") and "milestone_ids" not in vals:
                 template = self.env["wsv.contract.template"].browse(vals["template_id"])
                 vals.update(
@@ -198,8 +288,27 @@ class SaleOrder(models.Model):
             approved = self.filtered(lambda o: o.contract_state == "approved")
             result = super().write(vals)
             approved._back_to_review()
-            return result
-        return super().write(vals)
+        else:
+            result = super().write(vals)
+        if {"partner_id", "template_id"} & set(vals):
+            self.filtered(
+                lambda o: not o.is_contract
+                and o._wsv_makes_contract(
+                    {"partner_id": o.partner_id.id, "template_id": o.template_id.id}
+                )
+            )._wsv_become_contract()
+        return result
+
+    def copy_data(self, default=None):
+        """A contract's copy carries its payment milestones (read as the user copying it, who
+        reads the contract; a plain quotation has none)."""
+        vals_list = super().copy_data(default)
+        if "milestone_ids" in (default or {}):
+            return vals_list
+        for order, vals in zip(self, vals_list, strict=True):
+            if vals is not None and order.is_contract:
+                vals["milestone_ids"] = [Command.create(v) for v in order.milestone_ids.copy_data()]
+        return vals_list
 
     def _check_terms_change(self):
         """Lines and milestones are terms too: their own guard refuses them once signed or
@@ -351,9 +460,10 @@ class SaleOrder(models.Model):
         return True
 
     # ------------------------------------------------------------ review
-    def _review_snapshot(self, credit):
+    def _review_snapshot(self, credit, products):
         """The contract as lib.review sees it; ``credit`` maps customers to their credit
-        limit and open receivables (read once for all the contracts)."""
+        limit and open receivables, ``products`` product ids to their name, list, floor and
+        cost prices and lead time (each read once for all the contracts)."""
         self.ensure_one()
         partner = self.partner_id.commercial_partner_id
         credit_limit, open_receivables = credit[partner.id]
@@ -370,14 +480,10 @@ class SaleOrder(models.Model):
             credit_amount=credit_amount,
             lines=[
                 review.Line(
-                    product=line.product_id.display_name,
                     qty=line.product_uom_qty,
                     price_unit=line.price_unit,
-                    list_price=line.product_id.lst_price,
-                    floor_price=line.product_id.floor_price,
-                    cost=line.product_id.standard_price,
                     discount=line.discount,
-                    lead_days=line.product_id.lead_days,
+                    **products[line.product_id.id],
                 )
                 for line in self.order_line
                 if not line.display_type and line.product_id
@@ -404,9 +510,19 @@ class SaleOrder(models.Model):
         # whoever submits
         partners = self.partner_id.commercial_partner_id.sudo()
         credit = {p.id: (p.credit_limit, p.credit) for p in partners}
+        products = {
+            p.id: {
+                "product": p.display_name,
+                "list_price": p.lst_price,
+                "floor_price": p.floor_price,
+                "cost": p.standard_price,
+                "lead_days": p.lead_days,
+            }
+            for p in self.order_line.product_id
+        }
         results, verdicts = [], {}
         for order in self:
-            outcomes = review.evaluate(order._review_snapshot(credit), typed)
+            outcomes = review.evaluate(order._review_snapshot(credit, products), typed)
             for rule_id, failing in by_domain.items():
                 fails = order in failing
                 outcome = by_id[rule_id].outcome if fails else "pass"
@@ -567,6 +683,13 @@ class SaleOrder(models.Model):
             raise UserError(self._wsv_message({"contract_state"}, None))
         return super().restart_validation()
 
+    def _tier_validation_check_write_allowed(self, vals):
+        # the actions' own facts (verdicts, states) are not a user's edit under validation:
+        # OCA's check would search its exceptions once per contract; users' writes are checked
+        if self._wsv_trusted():
+            return None
+        return super()._tier_validation_check_write_allowed(vals)
+
     def _get_under_validation_exceptions(self):
         # references and labels stay editable while the approvers look at the contract
         return super()._get_under_validation_exceptions() + sorted(NOTE_FIELDS)
@@ -574,7 +697,7 @@ class SaleOrder(models.Model):
     def action_cancel(self):
         # Odoo's Cancel (and its wizard) would leave the contract's own state behind: a
         # contract is cancelled with Cancel Contract
-        if not self._wsv_trusted():
+        if self.filtered("is_contract") and not self._wsv_trusted():
             raise UserError(self._wsv_message({"state"}, None))
         return super().action_cancel()
 
@@ -630,9 +753,18 @@ class SaleOrder(models.Model):
         self._set_contract_state("draft")
         return True
 
+    def _has_to_be_signed(self):
+        # the customer signs a contract on paper (its signed original is filed before
+        # signing), not on the portal, where signing would confirm the order
+        return not self.is_contract and super()._has_to_be_signed()
+
+    def _has_to_be_paid(self):
+        # a contract's money follows its payment milestones, not the portal's prepayment
+        return not self.is_contract and super()._has_to_be_paid()
+
     def _confirmation_error_message(self):
         # a contract is confirmed by signing it, once approved
-        if not trusted(self.env, "wsv_contract_signing"):
+        if self.is_contract and not trusted(self.env, "wsv_contract_signing"):
             return self.env._(
                 "Contract %s: sign it once approved, instead of confirming it.",
                 self.contract_number,
@@ -654,6 +786,19 @@ class SaleOrderLine(models.Model):
 
     def _wsv_allow_table(self, create=False):
         return self.order_id._wsv_terms_table()
+
+    def _wsv_in_scope(self):
+        # the lines of a plain quotation are Odoo's, like the quotation
+        return self.filtered("order_id.is_contract")
+
+    def _wsv_check_create(self, vals_list):
+        orders = self.env["sale.order"].browse(
+            {vals["order_id"] for vals in vals_list if vals.get("order_id")}
+        )
+        plain = set((orders - orders._wsv_in_scope()).ids)
+        contracts = [vals for vals in vals_list if vals.get("order_id") not in plain]
+        super()._wsv_check_create(contracts)
+        return [dict(vals) for vals in vals_list]
 
     @api.model_create_multi
     def create(self, vals_list):

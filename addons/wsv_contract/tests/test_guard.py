@@ -187,6 +187,11 @@ class TestGuard(ContractCase):
         self.assertIn("40", result.with_user(self.reviewer).detail)
         with self.assertRaises(AccessError):
             result.with_user(self.sales_a1).read(["detail"])
+        # nor summed up in the sales analysis
+        Report = self.env["sale.report"]
+        with self.assertRaises(AccessError):
+            Report.with_user(self.sales_a1).read_group([], ["margin:sum"], [])
+        self.assertTrue(Report.with_user(self.director).read_group([], ["margin:sum"], []))
 
     def test_documents_are_kept_once_signed(self):
         contract = self.signed()

@@ -15,16 +15,30 @@ DIRECTOR = "wsv_crm_customer.group_sales_director"
 FINANCE = "wsv_crm_customer.group_finance"
 
 
+INSTALLMENT_READERS = "wsv_crm_customer.group_salesperson,wsv_crm_customer.group_finance"
+DELIVERY_READERS = INSTALLMENT_READERS + ",wsv_crm_customer.group_integration_admin"
+
+
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     acceptance_date = fields.Date(tracking=True, copy=False)
     cancel_reason = fields.Text(string="Cancellation Reason", tracking=True, copy=False)
     sap_order_number = fields.Char(string="SAP Order No.", copy=False, index=True, tracking=True)
-    delivery_request_ids = fields.One2many("wsv.delivery.request", "order_id")
-    installment_ids = fields.One2many("wsv.receivable.installment", "order_id")
-    delivery_request_count = fields.Integer(compute="_compute_fulfillment_counts")
-    installment_count = fields.Integer(compute="_compute_fulfillment_counts")
+    # for the roles that read deliveries and installments (their access rights): a user of
+    # Odoo's Sales app without a wsv role reads the order without them
+    delivery_request_ids = fields.One2many(
+        "wsv.delivery.request", "order_id", groups=DELIVERY_READERS
+    )
+    installment_ids = fields.One2many(
+        "wsv.receivable.installment", "order_id", groups=INSTALLMENT_READERS
+    )
+    delivery_request_count = fields.Integer(
+        compute="_compute_delivery_request_count", groups=DELIVERY_READERS
+    )
+    installment_count = fields.Integer(
+        compute="_compute_installment_count", groups=INSTALLMENT_READERS
+    )
     # the status chain: stored, so lists, filters and reports use them
     amount_signed = fields.Monetary(
         string="Signed Amount", compute="_compute_amount_signed", store=True
@@ -46,10 +60,14 @@ class SaleOrder(models.Model):
     )
     overdue_amount = fields.Monetary(compute="_compute_collections", store=True)
 
-    @api.depends("delivery_request_ids", "installment_ids")
-    def _compute_fulfillment_counts(self):
+    @api.depends("delivery_request_ids")
+    def _compute_delivery_request_count(self):
         for order in self:
             order.delivery_request_count = len(order.delivery_request_ids)
+
+    @api.depends("installment_ids")
+    def _compute_installment_count(self):
+        for order in self:
             order.installment_count = len(order.installment_ids.filtered(lambda i: not i.void))
 
     @api.depends("contract_state", "amount_total")
@@ -346,7 +364,8 @@ class AccountMove(models.Model):
     def _post(self, soft=True):
         posted = super()._post(soft)
         # installments due after the invoice start their clock when it is posted
-        orders = posted.line_ids.sale_line_ids.order_id
+        # (a fact of the contract, whoever posts: an accountant need not read contracts)
+        orders = posted.line_ids.sale_line_ids.order_id.filtered("is_contract").sudo()
         orders.filtered(
             lambda o: o.milestone_ids.filtered(lambda m: m.trigger == "invoice")
         )._wsv_generate_schedule()

@@ -7,6 +7,7 @@ from odoo.tools import float_repr
 
 from odoo.addons.wsv_contract.lib import milestones as milestone_rules
 from odoo.addons.wsv_contract.models.workflow import check_state
+from odoo.addons.wsv_contract.models.wsv_review_rule import FIGURE_GROUPS
 from odoo.addons.wsv_crm_customer.models.res_config_settings import get_setting
 
 from ..lib import release
@@ -32,7 +33,7 @@ class WsvDeliveryRequest(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin", "wsv.guard.mixin"]
     _order = "id desc"
     _wsv_workflow = ("state",)
-    _wsv_derived = ("name", "failed_conditions", "override_user_id", "source")
+    _wsv_derived = ("name", "failed_conditions", "failed_detail", "override_user_id", "source")
     _wsv_state = "state"
 
     name = fields.Char(readonly=True, copy=False, default="/")
@@ -71,6 +72,11 @@ class WsvDeliveryRequest(models.Model):
     )
     reference = fields.Char(string="Delivery Note No.", copy=False, index=True)
     failed_conditions = fields.Text(readonly=True, copy=False)
+    # the exposure and credit limit behind a failed credit condition, for the roles that may
+    # read credit figures
+    failed_detail = fields.Text(
+        string="Credit Figures", readonly=True, copy=False, groups=FIGURE_GROUPS
+    )
     override_reason = fields.Text(tracking=True, copy=False)
     override_user_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
     amount = fields.Monetary(compute="_compute_amount", store=True)
@@ -197,9 +203,8 @@ class WsvDeliveryRequest(models.Model):
         )
 
     def _failure_messages(self, failed):
+        """One line per failed condition, for every reader of the request: no credit figures."""
         _ = self.env._
-        # the exposure and credit limit are in the company's currency
-        currency = self.order_id.company_id.currency_id
         messages = {
             "advance_short": lambda d: _(
                 "Advance received %(received)s%%, the contract requires %(required)s%%.",
@@ -207,10 +212,7 @@ class WsvDeliveryRequest(models.Model):
                 required=d["required_percent"],
             ),
             "over_credit": lambda d: _(
-                "Open receivables with this delivery (%(exposure)s) exceed the credit limit "
-                "(%(limit)s).",
-                exposure=float_repr(currency.round(d["exposure"]), currency.decimal_places),
-                limit=float_repr(currency.round(d["limit"]), currency.decimal_places),
+                "Open receivables with this delivery exceed the customer's credit limit."
             ),
             "overdue": lambda d: _(
                 "The customer has receivables overdue by %(days)s days (allowed: %(allowed)s).",
@@ -218,7 +220,20 @@ class WsvDeliveryRequest(models.Model):
                 allowed=d["allowed"],
             ),
         }
-        return [messages[code](details) for code, details in failed]
+        return "\n".join(messages[code](details) for code, details in failed)
+
+    def _credit_figures(self, failed):
+        """The exposure and the credit limit behind a failed credit condition, in the
+        company's currency, for the roles that read credit figures."""
+        currency = self.order_id.company_id.currency_id
+        for code, d in failed:
+            if code == "over_credit":
+                return self.env._(
+                    "Open receivables with this delivery: %(exposure)s; credit limit: %(limit)s.",
+                    exposure=float_repr(currency.round(d["exposure"]), currency.decimal_places),
+                    limit=float_repr(currency.round(d["limit"]), currency.decimal_places),
+                )
+        return False
 
     def action_submit(self):
         """Check the commercial conditions: released when they hold, blocked with the failing
@@ -234,11 +249,15 @@ class WsvDeliveryRequest(models.Model):
                 credit_rounding=request.order_id.company_id.currency_id.rounding,
             )
             if failed:
-                text = "\n".join(request._failure_messages(failed))
+                text = request._failure_messages(failed)
                 request._set({"state": "blocked", "failed_conditions": text})
+                # a field of the figure roles: written whoever submits
+                request.sudo().write({"failed_detail": request._credit_figures(failed)})
+                # the chatter is read by every follower: without the credit figures
                 request.message_post(body=self.env._("Release blocked:\n%s", text))
             else:
                 request._set({"state": "released", "failed_conditions": False})
+                request.sudo().write({"failed_detail": False})
         return True
 
     def action_override(self):

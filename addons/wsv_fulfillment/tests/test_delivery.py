@@ -1,3 +1,4 @@
+from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
 from .common import FulfillmentCase
@@ -32,7 +33,15 @@ class TestDeliveryRelease(FulfillmentCase):
         self.assertEqual(request.state, "blocked")
         lines = request.failed_conditions.splitlines()
         self.assertEqual(len(lines), 3, lines)  # advance, credit and overdue
-        self.assertIn("100.0", lines[1])
+        self.assertIn("credit limit", lines[1])
+        # the figures are for the roles that read credit: not in the text every reader sees,
+        # nor in the chatter, nor readable by the salesperson
+        self.assertNotIn("100.0", request.failed_conditions)
+        self.assertIn("100.00", request.sudo().failed_detail)
+        self.assertIn("100.00", request.with_user(self.finance).failed_detail)
+        self.assertNotIn("100.00", str(request.message_ids.mapped("body")))
+        with self.assertRaises(AccessError):
+            request.with_user(self.sales_a1).read(["failed_detail"])
 
     def test_override_needs_an_authorised_role_and_a_reason(self):
         contract = self.signed()
