@@ -64,7 +64,9 @@ CONF=$WSV_HOME/odoo-test.conf
 PORT=$(free_port)
 # the simulators of a test run listen on ports of their own, apart from a running product
 WSV_QICHACHA_PORT=$(free_port)
-export WSV_QICHACHA_PORT
+WSV_SAP_PORT=$(free_port)
+WSV_SAP_DB=$OUT/sap-simulator.sqlite
+export WSV_QICHACHA_PORT WSV_SAP_PORT WSV_SAP_DB
 write_odoo_conf "$CONF" wsv_test "$PORT"
 sed -i 's/^dbfilter.*/dbfilter =/' "$CONF"
 if ! db_exists "$TPL"; then

@@ -7,11 +7,12 @@ import os
 import signal
 import threading
 
-from . import qichacha
+from . import qichacha, sap
 
 # (name, make_server): add a line here for each new simulator.
 SIMULATORS = [
     ("qichacha", qichacha.make_server),
+    ("sap", sap.make_server),
 ]
 
 

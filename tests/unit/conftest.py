@@ -1,0 +1,55 @@
+"""The SAP simulator on a free port, for the tests that talk SOAP to it over a socket."""
+
+import json
+import pathlib
+import sys
+import threading
+import urllib.request
+
+import pytest
+
+# The simulators package lives at the repository root, outside the addons path.
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))
+from simulators import sap as sap_simulator  # noqa: E402
+
+
+class SapSimulator:
+    def __init__(self, database, faults=None):
+        self.server = sap_simulator.make_server(port=0, database=database, faults=faults)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        host, port = self.server.server_address[:2]
+        self.base = f"http://{host}:{port}"
+        self.wsdl = f"{self.base}{sap_simulator.PATH}?wsdl"
+
+    def get(self, path):
+        with urllib.request.urlopen(self.base + path, timeout=5) as answer:
+            return json.loads(answer.read())
+
+    def post(self, path, value):
+        request = urllib.request.Request(
+            self.base + path,
+            data=json.dumps(value).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=5) as answer:
+            return json.loads(answer.read())
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def sap_sim(tmp_path):
+    """start(faults=None) -> a running SapSimulator; all of them stop after the test."""
+    started = []
+
+    def start(faults=None):
+        simulator = SapSimulator(str(tmp_path / "sap.sqlite"), faults)
+        started.append(simulator)
+        return simulator
+
+    yield start
+    for simulator in started:
+        simulator.stop()
