@@ -13,6 +13,7 @@ data must be fixed first; retrying changes nothing).
 
 import dataclasses
 import datetime
+import threading
 from decimal import Decimal
 
 import requests
@@ -23,6 +24,8 @@ from zeep.transports import Transport
 
 # a shared cache: every client of one process reads the WSDL once
 _WSDL_CACHE = InMemoryCache(timeout=3600)
+# parsed clients, one per thread (zeep parses a WSDL in milliseconds, once per order adds up)
+_CLIENTS = threading.local()
 
 
 class TransportError(Exception):
@@ -137,18 +140,25 @@ def payload(order):
 
 
 def service(wsdl_url, timeout):
-    """A client of the SAP SOAP service with its own HTTP session (one SAP session), every
-    operation bounded by ``timeout`` seconds. The WSDL is read once per process."""
-    transport = Transport(
-        session=requests.Session(),
-        cache=_WSDL_CACHE,
-        timeout=timeout,
-        operation_timeout=timeout,
-    )
-    try:
-        return zeep.Client(wsdl_url, transport=transport).service
-    except (requests.exceptions.RequestException, zeep.exceptions.Error) as error:
-        raise TransportError(f"WSDL {wsdl_url}: {error}") from error
+    """The SAP SOAP service in a new SAP session (a fresh HTTP session: SAP's transaction
+    lives under its cookie), every operation bounded by ``timeout`` seconds. The WSDL is read
+    and parsed once per process and thread."""
+    clients = _CLIENTS.__dict__.setdefault("clients", {})
+    client = clients.get((wsdl_url, timeout))
+    if client is None:
+        transport = Transport(
+            session=requests.Session(),
+            cache=_WSDL_CACHE,
+            timeout=timeout,
+            operation_timeout=timeout,
+        )
+        try:
+            client = clients[wsdl_url, timeout] = zeep.Client(wsdl_url, transport=transport)
+        except (requests.exceptions.RequestException, zeep.exceptions.Error) as error:
+            raise TransportError(f"WSDL {wsdl_url}: {error}") from error
+    # a new SAP session: what an abandoned attempt left uncommitted is never committed here
+    client.transport.session.cookies.clear()
+    return client.service
 
 
 def _items(table):
