@@ -12,15 +12,16 @@ class ResPartner(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        if vals.get("is_customer"):
-            # a registered customer buys under contract: its open quotations become contracts
+        if {"is_customer", "parent_id", "is_company"} & set(vals):
+            # a registered customer buys under contract: the open quotations of its company
+            # and contacts become contracts (also when a contact joins it)
             self.env["sale.order"].sudo().search(
                 [
                     ("partner_id", "child_of", self.commercial_partner_id.ids),
                     ("is_contract", "=", False),
                     ("state", "in", ("draft", "sent")),
                 ]
-            )._wsv_become_contract()
+            ).filtered(lambda o: o._wsv_should_be_contract())._wsv_become_contract()
         return result
 
     def _pool_recycle_exemptions(self):

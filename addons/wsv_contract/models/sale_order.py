@@ -205,29 +205,67 @@ class SaleOrder(models.Model):
         registered customer's contract into a quotation it could confirm."""
         if vals.get("template_id") or get_setting(self.env, ALL_ORDERS_CONTRACTS, False):
             return True
-        partner_id = vals.get("partner_id") or self.env.context.get("default_partner_id")
-        partner = self.env["res.partner"].sudo().browse(partner_id).exists()
-        return bool(partner.commercial_partner_id.is_customer)
+        ids = set()
+        for name in ("partner_id", "partner_invoice_id"):
+            value = vals.get(name) or self.env.context.get(f"default_{name}")
+            if isinstance(value, int | str) and str(value).isdigit():
+                ids.add(int(value))  # (an id sent as text is stored as the number)
+        partners = self.env["res.partner"].sudo().browse(ids).exists()
+        return any(partners.commercial_partner_id.mapped("is_customer"))
+
+    def _wsv_should_be_contract(self):
+        """The same rule on the order as it stands (its customer's company may have changed,
+        a default may have filled its customer)."""
+        self.ensure_one()
+        return self._wsv_makes_contract(
+            {
+                "partner_id": self.partner_id.id,
+                "partner_invoice_id": self.partner_invoice_id.id,
+                "template_id": self.template_id.id,
+            }
+        )
+
+    def _wsv_convert_due(self):
+        """Plain orders the rule now makes contracts: open quotations become contracts; a
+        confirmed or cancelled one cannot, so the change that made it one is refused."""
+        due = self.filtered(lambda o: not o.is_contract and o._wsv_should_be_contract())
+        late = due.filtered(lambda o: o.state not in ("draft", "sent"))
+        if late:
+            raise UserError(
+                self.env._(
+                    "Order %s: a registered customer buys under contract; a confirmed or "
+                    "cancelled sales order cannot become one. Make a new contract instead.",
+                    late[0].name,
+                )
+            )
+        due._wsv_become_contract()
 
     def _wsv_become_contract(self):
-        """Plain quotations whose customer or template now make them contracts."""
+        """Plain quotations whose customer or template now make them contracts: numbered,
+        and in the contract's first state whatever a quotation carried before."""
         for order in self.filtered(lambda o: not o.is_contract and o.state in ("draft", "sent")):
-            vals = {"is_contract": True}
+            vals = {
+                "is_contract": True,
+                "contract_state": "draft",
+                "review_verdict": False,
+                "review_failed_rule_ids": [Command.clear()],
+            }
             if not order.contract_number:
                 vals["contract_number"] = order._wsv_next_contract_number()
             order._wsv_system().write(vals)
+            order._wsv_reset_reviews()
             order.message_post(body=self.env._("This quotation is now a contract."))
 
     def _wsv_next_contract_number(self):
         """The sequence's next number, past any number already taken (a contract keyed in or
         migrated with its own number, a sequence reset by hand): never a duplicate."""
         sequence = self.env["ir.sequence"].sudo()
-        while True:
+        Order = self.sudo().with_context(active_test=False)
+        for _attempt in range(1000):
             number = sequence.next_by_code("wsv.contract.number")
-            if not number or not self.sudo().with_context(active_test=False).search_count(
-                [("contract_number", "=", number)], limit=1
-            ):
+            if not number or not Order.search_count([("contract_number", "=", number)], limit=1):
                 return number
+        raise UserError(self.env._("Contract Number: the sequence hands out only taken numbers."))
 
     def _wsv_in_scope(self):
         # the allowlist is the contracts'; a plain quotation is Odoo's (see _wsv_check_plain)
@@ -237,6 +275,13 @@ class SaleOrder(models.Model):
         """On a plain quotation Odoo's own rules hold; only the contract's facts (its state,
         number, review and the flag itself) stay the system's."""
         closed = (set(self._wsv_workflow) - {"state"}) | set(self._wsv_derived)
+        # (the caller's default_* keys too: they fill what the values leave out)
+        defaults = {
+            k[len("default_") :]: v
+            for k, v in self.env.context.items()
+            if k.startswith("default_") and k[len("default_") :] in closed
+        }
+        vals = {**defaults, **vals} if records is None else vals
         names = {
             n
             for n in vals
@@ -253,8 +298,9 @@ class SaleOrder(models.Model):
         if self._wsv_trusted():
             return super()._wsv_check_create(vals_list)
         contracts = [vals for vals in vals_list if self._wsv_makes_contract(vals)]
+        contract_ids = {id(vals) for vals in contracts}
         for vals in vals_list:
-            if not any(vals is c for c in contracts):
+            if id(vals) not in contract_ids:
                 self._wsv_check_plain(vals)
         super()._wsv_check_create(contracts)
         return [dict(vals) for vals in vals_list]
@@ -279,7 +325,11 @@ class SaleOrder(models.Model):
                         if k not in vals or k == "milestone_ids"
                     }
                 )
-        return super().create(vals_list)
+        orders = super().create(vals_list)
+        # what the values did not say (a user's saved default customer, an id sent as text)
+        if not self._wsv_trusted():
+            orders._wsv_convert_due()
+        return orders
 
     def write(self, vals):
         vals = self._wsv_check_write(vals)
@@ -290,24 +340,21 @@ class SaleOrder(models.Model):
             approved._back_to_review()
         else:
             result = super().write(vals)
-        if {"partner_id", "template_id"} & set(vals):
-            self.filtered(
-                lambda o: not o.is_contract
-                and o._wsv_makes_contract(
-                    {"partner_id": o.partner_id.id, "template_id": o.template_id.id}
-                )
-            )._wsv_become_contract()
+        watched = {"partner_id", "partner_invoice_id", "template_id", "state"}
+        if watched & set(vals) and not self._wsv_trusted():
+            self._wsv_convert_due()
         return result
 
     def copy_data(self, default=None):
-        """A contract's copy carries its payment milestones (read as the user copying it, who
-        reads the contract; a plain quotation has none)."""
+        """A contract's copy carries its payment milestones (a plain quotation has none)."""
         vals_list = super().copy_data(default)
         if "milestone_ids" in (default or {}):
             return vals_list
         for order, vals in zip(self, vals_list, strict=True):
             if vals is not None and order.is_contract:
-                vals["milestone_ids"] = [Command.create(v) for v in order.milestone_ids.copy_data()]
+                # (read as the system: the copy's create decides whether the user may)
+                milestones = order.sudo().milestone_ids
+                vals["milestone_ids"] = [Command.create(v) for v in milestones.copy_data()]
         return vals_list
 
     def _check_terms_change(self):
@@ -763,11 +810,20 @@ class SaleOrder(models.Model):
         return not self.is_contract and super()._has_to_be_paid()
 
     def _confirmation_error_message(self):
-        # a contract is confirmed by signing it, once approved
-        if self.is_contract and not trusted(self.env, "wsv_contract_signing"):
+        # a contract is confirmed by signing it, once approved; the rule is asked again from
+        # the order as it stands (its customer's company may have changed since)
+        if trusted(self.env, "wsv_contract_signing"):
+            return super()._confirmation_error_message()
+        if self.is_contract:
             return self.env._(
                 "Contract %s: sign it once approved, instead of confirming it.",
                 self.contract_number,
+            )
+        if self._wsv_should_be_contract():
+            return self.env._(
+                "Order %s is for a registered customer: it is sold under contract (submit, "
+                "approve and sign it as a contract), not confirmed.",
+                self.name,
             )
         return super()._confirmation_error_message()
 
@@ -792,11 +848,11 @@ class SaleOrderLine(models.Model):
         return self.filtered("order_id.is_contract")
 
     def _wsv_check_create(self, vals_list):
-        orders = self.env["sale.order"].browse(
-            {vals["order_id"] for vals in vals_list if vals.get("order_id")}
-        )
+        default = self.env.context.get("default_order_id")
+        order_of = {id(vals): vals.get("order_id") or default for vals in vals_list}
+        orders = self.env["sale.order"].browse({o for o in order_of.values() if o})
         plain = set((orders - orders._wsv_in_scope()).ids)
-        contracts = [vals for vals in vals_list if vals.get("order_id") not in plain]
+        contracts = [vals for vals in vals_list if order_of[id(vals)] not in plain]
         super()._wsv_check_create(contracts)
         return [dict(vals) for vals in vals_list]
 

@@ -151,3 +151,49 @@ class TestContractOrQuotation(ContractCase):
         self.assertEqual(
             copy.milestone_ids.mapped("percent"), contract.milestone_ids.mapped("percent")
         )
+
+    def test_no_way_around_through_a_quotation(self):
+        """Walk-arounds found in review: each ends with a registered customer's order
+        confirmed without review."""
+        # a confirmed plain order moved to a registered customer, or confirmed in the write
+        order = self.quotation(self.sales_a1, self.walk_in)
+        order.action_confirm()
+        with self.assertRaisesRegex(UserError, "cannot become one"):
+            order.write({"partner_id": self.customer.id})
+        quote = self.quotation(self.sales_a1, self.walk_in)
+        with self.assertRaisesRegex(UserError, "cannot become one"):
+            quote.write({"partner_id": self.customer.id, "state": "sale"})
+        # a contact who joins a registered customer's company brings its quotation along
+        contact = self.env["res.partner"].create({"name": "王工"})
+        quote = self.quotation(self.sales_a1, contact)
+        self.assertFalse(quote.is_contract)
+        contact.parent_id = self.customer
+        self.assertTrue(quote.is_contract)
+        with self.assertRaises(UserError):
+            quote.action_confirm()
+        # invoiced to a registered customer: a contract
+        billed = self.quotation(self.sales_a1, self.walk_in, partner_invoice_id=self.customer.id)
+        self.assertTrue(billed.is_contract)
+        # a contract state slipped in as a default does not survive: refused on a quotation,
+        # and a quotation that becomes a contract starts as a draft
+        Order = self.env["sale.order"].with_user(self.sales_a1)
+        with self.assertRaises(UserError):
+            Order.with_context(default_contract_state="approved").create(
+                {"partner_id": self.walk_in.id}
+            )
+        # a saved default customer, not in the values: the order is what its customer says
+        self.env["ir.default"].with_user(self.sales_a1).set(
+            "sale.order", "partner_id", self.customer.id, user_id=True
+        )
+        defaulted = Order.create({})
+        self.assertEqual(defaulted.partner_id, self.customer)
+        self.assertTrue(defaulted.is_contract)
+        self.assertEqual(defaulted.contract_state, "draft")
+        with self.assertRaises(UserError):
+            defaulted.action_confirm()
+        # a contract still flagged plain by older data is refused at Confirm all the same
+        legacy = self.quotation(self.sales_a1, self.walk_in)
+        legacy.sudo().write({"partner_id": self.customer.id})  # (sudo: no conversion)
+        self.assertFalse(legacy.is_contract)
+        with self.assertRaisesRegex(UserError, "registered customer"):
+            legacy.action_confirm()

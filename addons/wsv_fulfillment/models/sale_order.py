@@ -365,7 +365,7 @@ class AccountMove(models.Model):
         posted = super()._post(soft)
         # installments due after the invoice start their clock when it is posted
         # (a fact of the contract, whoever posts: an accountant need not read contracts)
-        orders = posted.line_ids.sale_line_ids.order_id.filtered("is_contract").sudo()
+        orders = posted.line_ids.sale_line_ids.order_id.sudo().filtered("is_contract")
         orders.filtered(
             lambda o: o.milestone_ids.filtered(lambda m: m.trigger == "invoice")
         )._wsv_generate_schedule()
