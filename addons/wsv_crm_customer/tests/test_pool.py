@@ -94,6 +94,27 @@ class TestPool(CustomerCase):
         self.assertEqual(customer.user_id, self.sales_a2)
         self.assertEqual(customer.pool_move_ids.sorted("id").mapped("kind"), ["release", "assign"])
 
+    def test_a_pool_move_in_preparation_is_its_authors(self):
+        customer = self.make_customer(owner=self.sales_a1)
+        wizard = (
+            self.env["wsv.pool.wizard"]
+            .with_user(self.sales_a1)
+            .create({"action": "release", "partner_ids": customer.ids, "reason": "不跟了"})
+        )
+        # another salesperson, and his manager, neither read it nor change or confirm it
+        for user in (self.sales_a2, self.manager_a):
+            other = wizard.with_user(user)
+            with self.assertRaises(AccessError):
+                other.read(["partner_ids"])
+            with self.assertRaises(AccessError):
+                other.write({"reason": "改了"})
+            with self.assertRaises(AccessError):
+                other.action_confirm()
+            self.assertFalse(self.env["wsv.pool.wizard"].with_user(user).search([]))
+        self.assertEqual(customer.pool_state, "private")
+        wizard.action_confirm()
+        self.assertEqual(customer.pool_state, "pool")
+
     def test_manager_editing_owner_by_hand_is_logged(self):
         customer = self.make_customer(owner=self.sales_a1)
         customer.with_user(self.manager_a).write({"user_id": self.sales_a2.id})
