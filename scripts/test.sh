@@ -42,6 +42,28 @@ check() {  # check NAME COMMAND...: one lint check, counted as one test
         count 0 1; say "$name: FAILED"; cat "$OUT/$name.log"
     fi
 }
+# build_template NAME PREFIX [chinese]: a database NAME (its name carries the hash of what
+# it depends on) with the dependencies of our addons installed, made once; the older ones of
+# the same PREFIX are dropped. "chinese": created as the product's are (odoo_db.py).
+build_template() {
+    local name=$1 prefix=$2 chinese=${3:-} old
+    db_exists "$name" && return 0
+    say "building template $name: $DEPS (once per change of dependencies)"
+    for old in $(psql -d postgres -Atc "select datname from pg_database where datname like '${prefix}%'"); do
+        dropdb --force "$old" && rm -rf "$WSV_HOME/data/filestore/$old"
+    done
+    [ -z "$chinese" ] || "$WSV_VENV/bin/python" scripts/odoo_db.py -c "$CONF" "$name.tmp"
+    odoo_bin -c "$CONF" -d "$name.tmp" -i "$DEPS" --stop-after-init --log-level=warn
+    psql -d postgres -qc "ALTER DATABASE \"$name.tmp\" RENAME TO \"$name\""
+    if [ -d "$WSV_HOME/data/filestore/$name.tmp" ]; then
+        mv "$WSV_HOME/data/filestore/$name.tmp" "$WSV_HOME/data/filestore/$name"
+    fi
+}
+# odoo_summary LOG: "failed errors total" of the Odoo test run in LOG; nothing if it did not end
+odoo_summary() {
+    grep -oE "[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests when loading database" "$1" |
+        tail -n 1 | sed -E 's/([0-9]+) failed, ([0-9]+) error\(s\) of ([0-9]+) tests.*/\1 \2 \3/'
+}
 cd "$WSV_ROOT"
 
 # 1. lint
@@ -69,16 +91,7 @@ WSV_SAP_DB=$OUT/sap-simulator.sqlite
 export WSV_QICHACHA_PORT WSV_SAP_PORT WSV_SAP_DB
 write_odoo_conf "$CONF" wsv_test "$PORT"
 sed -i 's/^dbfilter.*/dbfilter =/' "$CONF"
-if ! db_exists "$TPL"; then
-    say "building test template $TPL: $DEPS (once per change of dependencies)"
-    for old in $(psql -d postgres -Atc "select datname from pg_database where datname like 'wsv_tpl_%'"); do
-        dropdb "$old" && rm -rf "$WSV_HOME/data/filestore/$old"
-    done
-    "$WSV_VENV/bin/python" scripts/odoo_db.py -c "$CONF" "$TPL.tmp"
-    odoo_bin -c "$CONF" -d "$TPL.tmp" -i "$DEPS" --stop-after-init --log-level=warn
-    psql -d postgres -qc "ALTER DATABASE \"$TPL.tmp\" RENAME TO \"$TPL\""
-    mv "$WSV_HOME/data/filestore/$TPL.tmp" "$WSV_HOME/data/filestore/$TPL"
-fi
+build_template "$TPL" wsv_tpl_ chinese
 say "Odoo tests on a fresh copy of $TPL"
 copy_db "$TPL" wsv_test
 TAGS=$(echo "$WSV_ADDONS" | sed 's/\([a-z_]*\)/\/\1/g')
@@ -90,15 +103,14 @@ grep -E "^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) |^[0-9-]+ [0-9:,]+ [0-9]+ WAR
     # Headless Chrome preconnects sockets it may never use; Odoo's test server closes them
     # after 5 s and Python's http.server logs that at ERROR level. Not an application error.
     grep -vE " ERROR [^ ]+ werkzeug: .* Request timed out: TimeoutError" >"$OUT/odoo-errors.log" || true
-SUMMARY=$(grep -oE "[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests when loading database" "$OUT/odoo.log" | tail -n 1)
 SKIPPED=$(grep -cE "odoo\.addons\.wsv_[a-z_.]+: skipped " "$OUT/odoo.log" || true)
-if [ -z "$SUMMARY" ]; then
+read -r of oe ot < <(odoo_summary "$OUT/odoo.log") || true
+if [ -z "${ot:-}" ]; then
     say "Odoo tests did not run to the end: last lines of the log"; tail -n 60 "$OUT/odoo.log"
     count 0 1
 else
-    read -r of oe ot < <(echo "$SUMMARY" | sed -E 's/([0-9]+) failed, ([0-9]+) error\(s\) of ([0-9]+) tests.*/\1 \2 \3/')
     count $((ot - of - oe - SKIPPED)) $((of + oe + SKIPPED))
-    say "Odoo: $SUMMARY; $SKIPPED skipped"
+    say "Odoo: $of failed, $oe error(s) of $ot tests; $SKIPPED skipped"
     [ "$SKIPPED" = 0 ] || grep -E "odoo\.addons\.wsv_[a-z_.]+: skipped " "$OUT/odoo.log"
     [ "$ot" -gt 0 ] || count 0 1
 fi
@@ -115,32 +127,21 @@ fi
 # English texts and the default chart of accounts; its template is cached like ours)
 say "Odoo's sale, sale_management and crm suites with the wsv addons installed"
 CORE_TPL=wsv_coretpl_${TPL#wsv_tpl_}
-if ! db_exists "$CORE_TPL"; then
-    for old in $(psql -d postgres -Atc "select datname from pg_database where datname like 'wsv_coretpl_%'"); do
-        dropdb "$old" && rm -rf "$WSV_HOME/data/filestore/$old"
-    done
-    dropdb --if-exists --force "$CORE_TPL.tmp"
-    odoo_bin -c "$CONF" -d "$CORE_TPL.tmp" -i "$DEPS" --stop-after-init --log-level=warn \
-        >"$OUT/odoo-core-template.log" 2>&1
-    psql -d postgres -qc "ALTER DATABASE \"$CORE_TPL.tmp\" RENAME TO \"$CORE_TPL\""
-    if [ -d "$WSV_HOME/data/filestore/$CORE_TPL.tmp" ]; then
-        mv "$WSV_HOME/data/filestore/$CORE_TPL.tmp" "$WSV_HOME/data/filestore/$CORE_TPL"
-    fi
-fi
+build_template "$CORE_TPL" wsv_coretpl_
 copy_db "$CORE_TPL" wsv_core_test
 odoo_bin -c "$CONF" -d wsv_core_test -i "$WSV_ADDONS" --stop-after-init --log-level=warn \
     --http-port="$PORT" >"$OUT/odoo-core-install.log" 2>&1 || true
 odoo_bin -c "$CONF" -d wsv_core_test -u sale,sale_management,crm --test-enable \
     --test-tags /sale,/sale_management,/crm --stop-after-init --log-level=test \
     --http-port="$PORT" >"$OUT/odoo-core.log" 2>&1 || true
-SUMMARY=$(grep -oE "[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests when loading database" "$OUT/odoo-core.log" | tail -n 1)
-if [ -z "$SUMMARY" ]; then
+of='' oe='' ot=''
+read -r of oe ot < <(odoo_summary "$OUT/odoo-core.log") || true
+if [ -z "$ot" ]; then
     say "Odoo's suites did not run to the end: last lines of the log"; tail -n 60 "$OUT/odoo-core.log"
     count 0 1
 else
-    read -r of oe ot < <(echo "$SUMMARY" | sed -E 's/([0-9]+) failed, ([0-9]+) error\(s\) of ([0-9]+) tests.*/\1 \2 \3/')
     count $((ot - of - oe)) $((of + oe))
-    say "Odoo's suites: $SUMMARY"
+    say "Odoo's suites: $of failed, $oe error(s) of $ot tests"
     [ "$of" = 0 ] && [ "$oe" = 0 ] || grep -E "^(FAIL|ERROR): | (ERROR|CRITICAL) " "$OUT/odoo-core.log" | head -n 80
     [ "$ot" -gt 200 ] || { say "Odoo's suites ran only $ot tests"; count 0 1; }
 fi

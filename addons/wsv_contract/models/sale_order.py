@@ -203,15 +203,27 @@ class SaleOrder(models.Model):
         is not a registered customer, the portal shop) is a plain quotation that works as in
         Odoo. Decided from the data, never from a client's flag: no client turns a
         registered customer's contract into a quotation it could confirm."""
-        if vals.get("template_id") or get_setting(self.env, ALL_ORDERS_CONTRACTS, False):
-            return True
-        ids = set()
-        for name in ("partner_id", "partner_invoice_id"):
-            value = vals.get(name) or self.env.context.get(f"default_{name}")
-            if isinstance(value, int | str) and str(value).isdigit():
-                ids.add(int(value))  # (an id sent as text is stored as the number)
-        partners = self.env["res.partner"].sudo().browse(ids).exists()
-        return any(partners.commercial_partner_id.mapped("is_customer"))
+        return self._wsv_makes_contracts([vals])[0]
+
+    @api.model
+    def _wsv_makes_contracts(self, vals_list):
+        """``_wsv_makes_contract`` for many values, their partners read in one query."""
+        if get_setting(self.env, ALL_ORDERS_CONTRACTS, False):
+            return [True] * len(vals_list)
+        ids_of = []
+        for vals in vals_list:
+            ids = set()
+            for name in ("partner_id", "partner_invoice_id"):
+                value = vals.get(name) or self.env.context.get(f"default_{name}")
+                if isinstance(value, int | str) and str(value).isdigit():
+                    ids.add(int(value))  # (an id sent as text is stored as the number)
+            ids_of.append(ids)
+        partners = self.env["res.partner"].sudo().browse(set().union(*ids_of)).exists()
+        customers = set(partners.filtered("commercial_partner_id.is_customer").ids)
+        return [
+            bool(vals.get("template_id") or ids & customers)
+            for vals, ids in zip(vals_list, ids_of, strict=True)
+        ]
 
     def _wsv_should_be_contract(self):
         """The same rule on the order as it stands (its customer's company may have changed,
@@ -297,7 +309,8 @@ class SaleOrder(models.Model):
     def _wsv_check_create(self, vals_list):
         if self._wsv_trusted():
             return super()._wsv_check_create(vals_list)
-        contracts = [vals for vals in vals_list if self._wsv_makes_contract(vals)]
+        flags = self._wsv_makes_contracts(vals_list)
+        contracts = [vals for vals, flag in zip(vals_list, flags, strict=True) if flag]
         contract_ids = {id(vals) for vals in contracts}
         for vals in vals_list:
             if id(vals) not in contract_ids:
@@ -308,10 +321,11 @@ class SaleOrder(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         vals_list = self._wsv_check_create(vals_list)
-        for vals in vals_list:
+        flags = self._wsv_makes_contracts(vals_list)
+        for vals, flag in zip(vals_list, flags, strict=True):
             # a trusted caller (a migration) may say; for everyone else the data decide
             if not (self._wsv_trusted() and "is_contract" in vals):
-                vals["is_contract"] = self._wsv_makes_contract(vals)
+                vals["is_contract"] = flag
             if not vals["is_contract"]:
                 continue
             if not vals.get("contract_number"):
