@@ -118,6 +118,7 @@ write_odoo_conf() {
         -e "s#@DB_HOST@#${PGHOST:-False}#g" -e "s#@DB_PORT@#${PGPORT:-False}#g" \
         -e "s#@DB_USER@#$PGUSER#g" -e "s#@DB_PASSWORD@#${PGPASSWORD:-False}#g" \
         -e "s#@QICHACHA_URL@#http://127.0.0.1:${WSV_QICHACHA_PORT:-8071}#g" \
+        -e "s#@SAP_URL@#http://127.0.0.1:${WSV_SAP_PORT:-8072}/sap/bc/srt/rfc/sap/zwsv_salesorder?wsdl#g" \
         "$WSV_ROOT/config/odoo.conf.template" >"$conf"
 }
 
@@ -175,7 +176,9 @@ copy_db() {
 # for as long as the calling script runs.
 start_simulators() {
     [ -f "$WSV_ROOT/simulators/__main__.py" ] || return 0
-    (cd "$WSV_ROOT" && exec "$WSV_VENV/bin/python" -m simulators) &
+    # SAP asks for the logon of the [wsv_sap] section of config/odoo.conf.template
+    (cd "$WSV_ROOT" && WSV_SAP_AUTH=${WSV_SAP_AUTH:-wsv-demo:wsv-demo-secret} \
+        exec "$WSV_VENV/bin/python" -m simulators) &
     SIMULATORS_PID=$!
     trap 'kill "$SIMULATORS_PID" 2>/dev/null || true' EXIT
 }

@@ -5,6 +5,12 @@ them (document/literal, namespace urn:sap-com:document:sap:rfc:functions; sap.ws
   ``sap-contextid`` cookie); ``BAPI_TRANSACTION_COMMIT`` in the same session makes it real.
   An order never committed is gone, as in SAP.
 - ``BAPI_SALESORDER_GETLIST`` finds orders by PURCHASE_ORDER_NUMBER (our contract number).
+- ``Z_WSV_SALESORDER_STATUS`` (the plant's own function module) gives per order its delivery
+  and billing status, its deliveries per item and the production orders of its items.
+  ``POST /_sim/update`` plays SAP's side of them: ``{"number": "0005000001",
+  "deliveries": [{"delivery": "80000001", "date": "2026-12-01", "items": {"000010": 5}}],
+  "production": {"000010": "1000123"}, "billing": "C"}``.
+- With ``auth`` (``WSV_SAP_AUTH=user:password``) every SOAP call needs that HTTP Basic login.
 - Orders live in SQLite (``WSV_SAP_DB``), so a restart keeps them.
 - ``GET /_sim/orders``: every order, with its PURCH_NO_C, items and how many orders carry
   that PURCH_NO_C (``creation_count``: 1 when nothing was duplicated).
@@ -17,6 +23,7 @@ them (document/literal, namespace urn:sap-com:document:sap:rfc:functions; sap.ws
   every request with HTTP 503 for that long. ``POST /_sim/reset`` forgets every order.
 """
 
+import base64
 import http.server
 import json
 import os
@@ -26,6 +33,7 @@ import sqlite3
 import sys
 import threading
 import time
+import urllib.parse
 import uuid
 from xml.etree import ElementTree as ET
 
@@ -51,6 +59,8 @@ HEADER = (
     "PMNTTRMS",
     "INCOTERMS1",
     "INCOTERMS2",
+    "REF_DOC",
+    "REFDOC_CAT",
 )
 
 
@@ -69,6 +79,8 @@ class Store:
         )
         self.db.execute("CREATE INDEX IF NOT EXISTS orders_purch_no ON orders (purch_no)")
         self.db.execute("CREATE TABLE IF NOT EXISTS numbers (last INTEGER)")
+        # what happened to an order in SAP after it was created (deliveries, production...)
+        self.db.execute("CREATE TABLE IF NOT EXISTS events (number TEXT PRIMARY KEY, data TEXT)")
         if not self.db.execute("SELECT 1 FROM numbers").fetchone():
             self.db.execute("INSERT INTO numbers VALUES (5000000)")
         self.db.commit()
@@ -95,13 +107,25 @@ class Store:
             self.db.commit()
         return [order["number"] for order in orders]
 
-    def find(self, purch_no):
+    def find(self, purch_no, sold_to, sales_org, client):
+        """The orders of this customer, sales organisation and SAP client with this
+        purchase order number (as GETLIST selects: another customer's order with the same
+        number is not this one)."""
         with self.lock:
-            return self.db.execute(
-                "SELECT number, purch_no, sold_to, created FROM orders WHERE purch_no = ?"
-                " ORDER BY id",
-                (purch_no,),
+            rows = self.db.execute(
+                "SELECT number, purch_no, sold_to, created, payload FROM orders"
+                " WHERE purch_no = ? AND sold_to = ? ORDER BY id",
+                (purch_no, sold_to),
             ).fetchall()
+        found = []
+        for number, purch, customer, created, payload in rows:
+            order = json.loads(payload)
+            if (
+                order["ORDER_HEADER_IN"]["SALES_ORG"] == sales_org
+                and order.get("client", "") == client
+            ):
+                found.append((number, purch, customer, created))
+        return found
 
     def all(self):
         with self.lock:
@@ -114,15 +138,48 @@ class Store:
             {
                 "number": number,
                 "purch_no": purch_no,
+                "client": json.loads(payload).get("client", ""),
+                "header": json.loads(payload)["ORDER_HEADER_IN"],
                 "items": json.loads(payload)["ORDER_ITEMS_IN"],
                 "creation_count": count,
             }
             for number, purch_no, payload, count in rows
         ]
 
+    def update(self, number, change):
+        """Record SAP's own steps on an order: deliveries added, production orders and the
+        billing status set. False when there is no such order."""
+        with self.lock:
+            if not self.db.execute("SELECT 1 FROM orders WHERE number = ?", (number,)).fetchone():
+                return False
+            row = self.db.execute("SELECT data FROM events WHERE number = ?", (number,)).fetchone()
+            data = json.loads(row[0]) if row else {"deliveries": [], "production": {}}
+            data["deliveries"] += change.get("deliveries", [])
+            data["production"].update(change.get("production", {}))
+            if change.get("billing"):
+                data["billing"] = change["billing"]
+            self.db.execute(
+                "INSERT OR REPLACE INTO events VALUES (?, ?)", (number, json.dumps(data))
+            )
+            self.db.commit()
+            return True
+
+    def status(self, number):
+        """(order payload, events) of an order, or None."""
+        with self.lock:
+            row = self.db.execute(
+                "SELECT o.payload, e.data FROM orders o LEFT JOIN events e"
+                " ON e.number = o.number WHERE o.number = ?",
+                (number,),
+            ).fetchone()
+        if not row:
+            return None
+        return json.loads(row[0]), json.loads(row[1] or '{"deliveries": [], "production": {}}')
+
     def reset(self):
         with self.lock:
             self.db.execute("DELETE FROM orders")
+            self.db.execute("DELETE FROM events")
             self.db.commit()
 
 
@@ -204,9 +261,10 @@ class Server(http.server.ThreadingHTTPServer):
         if not isinstance(sys.exc_info()[1], ConnectionError):
             super().handle_error(request, client_address)
 
-    def __init__(self, address, store, faults):
+    def __init__(self, address, store, faults, auth=None):
         super().__init__(address, Handler)
         self.store, self.faults = store, faults
+        self.auth = "Basic " + base64.b64encode(auth.encode()).decode() if auth else None
         self.sessions = {}  # sap-contextid -> orders booked, not yet committed
         self.sessions_lock = threading.Lock()
 
@@ -233,6 +291,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def _json(self, status, value):
         self._send(status, json.dumps(value).encode(), "application/json")
 
+    def _sap_client(self):
+        """The SAP client (mandant) the call went to: ?sap-client=NNN; orders keep it."""
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+        return query.get("sap-client", [""])[0]
+
     def _context(self):
         for part in self.headers.get("Cookie", "").split(";"):
             name, _, value = part.strip().partition("=")
@@ -243,7 +306,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     # ------------------------------------------------------------ GET
     def do_GET(self):
-        if self.path.startswith(PATH) and self.path.lower().endswith("wsdl"):
+        path, _, query = self.path.partition("?")
+        if path == PATH and "wsdl" in query.lower().split("&"):
             host, port = self.server.server_address[:2]
             wsdl = WSDL.replace("@ADDRESS@", f"http://{host}:{port}{PATH}")
             self._send(200, wsdl.encode())
@@ -267,8 +331,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.path == "/_sim/reset":
             self.server.store.reset()
             return self._json(200, {"orders": 0})
-        if self.path != PATH:
+        if self.path == "/_sim/update":
+            try:
+                change = json.loads(body or b"{}")
+                found = self.server.store.update(str(change["number"]), change)
+            except (ValueError, TypeError, KeyError, AttributeError) as error:
+                return self._json(400, {"error": str(error)})
+            return self._json(200 if found else 404, {"found": found})
+        # the SAP client (mandant) travels as ?sap-client=NNN, as SAP's SOAP runtime takes it
+        if self.path.split("?", 1)[0] != PATH:
             return self._send(404, b"not found", "text/plain")
+        if self.server.auth and self.headers.get("Authorization") != self.server.auth:
+            return self._send(401, b"Logon failed", "text/plain")
         fault = self.server.faults.draw()
         if fault == "outage":
             return self._send(503, b"Service unavailable", "text/plain")
@@ -288,6 +362,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             "BAPI_SALESORDER_CREATEFROMDAT2": self._create,
             "BAPI_TRANSACTION_COMMIT": self._commit,
             "BAPI_SALESORDER_GETLIST": self._getlist,
+            "Z_WSV_SALESORDER_STATUS": self._status,
         }.get(name)
         if not handler:
             return self._send(500, self._soap_fault(f"Function {name} not found", "Client"))
@@ -334,6 +409,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         number = self.server.store.reserve()
         order = {
             "number": number,
+            "client": self._sap_client(),
             "purch_no": header["PURCH_NO_C"],
             "sold_to": sold_to[0]["PARTN_NUMB"],
             "ORDER_HEADER_IN": header,
@@ -362,21 +438,73 @@ class Handler(http.server.BaseHTTPRequestHandler):
         )
 
     def _getlist(self, call, context, fault):
+        # as in SAP, the customer and the sales organisation are mandatory
         purch_no = _text(call, "PURCHASE_ORDER_NUMBER")
-        rows = self.server.store.find(purch_no) if purch_no else []
-        items = "".join(
-            f"<item><SD_DOC>{number}</SD_DOC><PURCH_NO>{_escape(purch)}</PURCH_NO>"
-            f"<DOC_DATE>{time.strftime('%Y-%m-%d', time.localtime(created))}</DOC_DATE>"
-            f"<SOLD_TO>{_escape(sold_to)}</SOLD_TO></item>"
-            for number, purch, sold_to, created in rows
-        )
+        customer, sales_org = _text(call, "CUSTOMER_NUMBER"), _text(call, "SALES_ORGANIZATION")
+        items = returned = ""
+        if not customer or not sales_org:
+            returned = (
+                "<TYPE>E</TYPE><ID>V1</ID><NUMBER>020</NUMBER>"
+                "<MESSAGE>Enter the customer number and the sales organization</MESSAGE>"
+            )
+        elif purch_no:
+            rows = self.server.store.find(purch_no, customer, sales_org, self._sap_client())
+            items = "".join(
+                f"<item><SD_DOC>{number}</SD_DOC><PURCH_NO>{_escape(purch)}</PURCH_NO>"
+                f"<DOC_DATE>{time.strftime('%Y-%m-%d', time.localtime(created))}</DOC_DATE>"
+                f"<SOLD_TO>{_escape(sold_to)}</SOLD_TO></item>"
+                for number, purch, sold_to, created in rows
+            )
         return (
-            f"<n0:BAPI_SALESORDER_GETLIST.Response xmlns:n0='{NS}'><RETURN></RETURN>"
+            f"<n0:BAPI_SALESORDER_GETLIST.Response xmlns:n0='{NS}'><RETURN>{returned}</RETURN>"
             f"<SALES_ORDERS>{items}</SALES_ORDERS></n0:BAPI_SALESORDER_GETLIST.Response>"
         )
 
+    def _status(self, call, context, fault):
+        status = deliveries = production = ""
+        for key in call.findall("SALES_DOCUMENTS/item"):
+            number = _text(key, "VBELN")
+            found = self.server.store.status(number)
+            if not found:
+                continue
+            order, events = found
+            ordered = {
+                i["ITM_NUMBER"]: float(i["TARGET_QTY"] or 0) for i in order["ORDER_ITEMS_IN"]
+            }
+            shipped = dict.fromkeys(ordered, 0.0)
+            for delivery in events["deliveries"]:
+                for item, qty in delivery["items"].items():
+                    shipped[item] = shipped.get(item, 0.0) + float(qty)
+                    deliveries += (
+                        f"<item><SD_DOC>{number}</SD_DOC>"
+                        f"<DELIV_NUMB>{_escape(str(delivery['delivery']))}</DELIV_NUMB>"
+                        f"<DELIV_DATE>{_escape(str(delivery['date']))}</DELIV_DATE>"
+                        f"<ITM_NUMBER>{_escape(item)}</ITM_NUMBER><DLV_QTY>{qty}</DLV_QTY></item>"
+                    )
+            # A: not delivered, B: partly, C: completely (SAP's overall status letters)
+            if not any(shipped.values()):
+                dlv = "A"
+            elif all(shipped[i] >= q for i, q in ordered.items()):
+                dlv = "C"
+            else:
+                dlv = "B"
+            status += (
+                f"<item><SD_DOC>{number}</SD_DOC><DLV_STAT_H>{dlv}</DLV_STAT_H>"
+                f"<BILL_STAT_H>{events.get('billing', 'A')}</BILL_STAT_H></item>"
+            )
+            production += "".join(
+                f"<item><SD_DOC>{number}</SD_DOC><ITM_NUMBER>{_escape(item)}</ITM_NUMBER>"
+                f"<ORDERID>{_escape(str(orderid))}</ORDERID></item>"
+                for item, orderid in sorted(events["production"].items())
+            )
+        return (
+            f"<n0:Z_WSV_SALESORDER_STATUS.Response xmlns:n0='{NS}'>"
+            f"<STATUS>{status}</STATUS><DELIVERIES>{deliveries}</DELIVERIES>"
+            f"<PROD_ORDERS>{production}</PROD_ORDERS></n0:Z_WSV_SALESORDER_STATUS.Response>"
+        )
 
-def make_server(host="127.0.0.1", port=8072, database=None, faults=None):
+
+def make_server(host="127.0.0.1", port=8072, database=None, faults=None, auth=None):
     """A bound, not yet serving, simulator; run serve_forever() in a thread."""
     database = (
         database
@@ -390,4 +518,5 @@ def make_server(host="127.0.0.1", port=8072, database=None, faults=None):
     settings = (
         faults if faults is not None else json.loads(os.environ.get("WSV_SAP_FAULTS") or "{}")
     )
-    return Server((host, port), Store(database), Faults(settings))
+    auth = auth if auth is not None else os.environ.get("WSV_SAP_AUTH")
+    return Server((host, port), Store(database), Faults(settings), auth)

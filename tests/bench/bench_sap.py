@@ -97,7 +97,7 @@ def main():
         sap = sap_order.service(wsdl, 5)
         start = time.perf_counter()
         for _ in range(200):
-            sap_order.find(sap, "NONE")
+            sap_order.find(sap, "NONE", "0000100001", "1000")
         round_trip = (time.perf_counter() - start) / 200
         count = 2000
         start = time.perf_counter()

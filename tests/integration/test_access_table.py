@@ -1,5 +1,6 @@
 """access_table.TABLE asserted against the live server over XML-RPC, as each role."""
 
+import time
 import xmlrpc.client
 
 import pytest
@@ -88,7 +89,21 @@ def fixtures(admin, users):
         "grade_rule": first("wsv.grade.rule", []),
         "recycle_rule": first("wsv.recycle.rule", []),
         "holding_limit": first("wsv.holding.limit", []),
+        "sap_backend": first("wsv.sap.backend", []),
+        "sap_sending": first("wsv.sap.sending", [("contract_number", "!=", False)]),
+        "sap_attempt": first_attempt(admin),
     }
+
+
+def first_attempt(admin, seconds=60):
+    """An attempt of the demo's sendings: the job runner makes it soon after the start."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = admin("wsv.sap.attempt", "search", [[]], {"limit": 1})
+        if found:
+            return found[0]
+        time.sleep(0.5)
+    pytest.fail("no SAP attempt within a minute of the start: is the job runner running?")
 
 
 def cases():

@@ -4,6 +4,7 @@ import json
 import pathlib
 import sys
 import threading
+import urllib.error
 import urllib.request
 
 import pytest
@@ -14,8 +15,8 @@ from simulators import sap as sap_simulator  # noqa: E402
 
 
 class SapSimulator:
-    def __init__(self, database, faults=None):
-        self.server = sap_simulator.make_server(port=0, database=database, faults=faults)
+    def __init__(self, database, faults=None, auth=""):
+        self.server = sap_simulator.make_server(port=0, database=database, faults=faults, auth=auth)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         host, port = self.server.server_address[:2]
         self.base = f"http://{host}:{port}"
@@ -35,6 +36,14 @@ class SapSimulator:
         with urllib.request.urlopen(request, timeout=5) as answer:
             return json.loads(answer.read())
 
+    def post_status(self, path, value):
+        """The HTTP status of a POST (for the answers that are errors)."""
+        try:
+            self.post(path, value)
+        except urllib.error.HTTPError as error:
+            return error.code
+        return 200
+
     def stop(self):
         self.server.shutdown()
         self.server.server_close()
@@ -42,11 +51,12 @@ class SapSimulator:
 
 @pytest.fixture
 def sap_sim(tmp_path):
-    """start(faults=None) -> a running SapSimulator; all of them stop after the test."""
+    """start(faults=None, auth="") -> a running SapSimulator (``auth``: "user:password" it
+    asks for); all of them stop after the test."""
     started = []
 
-    def start(faults=None):
-        simulator = SapSimulator(str(tmp_path / "sap.sqlite"), faults)
+    def start(faults=None, auth=""):
+        simulator = SapSimulator(str(tmp_path / "sap.sqlite"), faults, auth)
         started.append(simulator)
         return simulator
 

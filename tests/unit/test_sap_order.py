@@ -1,9 +1,12 @@
 """lib/sap_order against the SAP simulator over a socket: the payload, sending exactly once
 whatever fails on the way, and the two kinds of error."""
 
+import dataclasses
 import datetime
 import random
+import sys
 import time
+import types
 from decimal import Decimal
 
 import pytest
@@ -125,3 +128,150 @@ def test_exactly_once_through_every_fault(sap_sim):
     assert sorted(o["purch_no"] for o in orders) == [f"HT2026{n:05d}" for n in range(50)]
     assert {o["creation_count"] for o in orders} == {1}
     assert attempts > 50  # the faults did happen
+
+
+def test_change_order_refers_to_the_order_it_changes(sap_sim):
+    simulator = sap_sim()
+    original, _created = sap_order.send(sap_order.service(simulator.wsdl, 5), order())
+    change = dataclasses.replace(order("HT202600001-B1"), ref_doc=original)
+    assert sap_order.payload(change)["ORDER_HEADER_IN"]["REFDOC_CAT"] == "C"
+    sap_order.send(sap_order.service(simulator.wsdl, 5), change)
+    headers = {o["purch_no"]: o["header"] for o in simulator.get("/_sim/orders")}
+    assert headers["HT202600001-B1"]["REF_DOC"] == original
+    assert headers["HT202600001"]["REF_DOC"] == ""
+
+
+def test_every_exchange_is_kept_for_the_log(sap_sim):
+    simulator = sap_sim()
+    sap = sap_order.service(simulator.wsdl, 5)
+    sap_order.send(sap, order())
+    operations = [name for name, _request, _answer in sap.exchanges]
+    assert operations == [
+        "BAPI_SALESORDER_GETLIST",
+        "BAPI_SALESORDER_CREATEFROMDAT2",
+        "BAPI_TRANSACTION_COMMIT",
+    ]
+    _name, request, answer = sap.exchanges[1]
+    assert "<PURCH_NO_C>HT202600001</PURCH_NO_C>" in request
+    assert "<SALESDOCUMENT>" in answer
+    # a new session starts a new log
+    assert sap_order.service(simulator.wsdl, 5).exchanges == []
+
+
+def test_logon_and_sap_client_travel_with_every_call(sap_sim):
+    simulator = sap_sim(auth="wsv:secret")
+    with pytest.raises(sap_order.TransportError, match="401"):
+        sap_order.send(sap_order.service(simulator.wsdl, 5, ("wsv", "wrong")), order())
+    assert simulator.get("/_sim/orders") == []
+    sap = sap_order.service(simulator.wsdl, 5, ("wsv", "secret"), sap_client="800")
+    assert sap_order.send(sap, order())[1]
+    assert [o["client"] for o in simulator.get("/_sim/orders")] == ["800"]
+
+
+def test_status_reads_deliveries_billing_and_production_orders(sap_sim):
+    simulator = sap_sim()
+    number, _created = sap_order.send(sap_order.service(simulator.wsdl, 5), order())
+    sap = sap_order.service(simulator.wsdl, 5)
+    assert sap_order.status(sap, [number])[number] == sap_order.Status("A", "A", {}, {})
+    simulator.post(
+        "/_sim/update",
+        {
+            "number": number,
+            "deliveries": [{"delivery": "80000001", "date": "2026-12-10", "items": {"000010": 40}}],
+            "production": {"000010": "1000123", "000020": "1000124"},
+        },
+    )
+    found = sap_order.status(sap, [number, "0000000000"])
+    assert list(found) == [number]  # an order SAP does not know is left out
+    assert found[number].delivery == "B"
+    assert found[number].deliveries == {"80000001": ("2026-12-10", {"000010": Decimal(40)})}
+    assert found[number].production == {"000010": "1000123", "000020": "1000124"}
+    simulator.post(
+        "/_sim/update",
+        {
+            "number": number,
+            "deliveries": [
+                {"delivery": "80000002", "date": "2026-12-20", "items": {"000010": 60, "000020": 5}}
+            ],
+            "billing": "C",
+        },
+    )
+    final = sap_order.status(sap, [number])[number]
+    assert (final.delivery, final.billing, len(final.deliveries)) == ("C", "C", 2)
+    assert simulator.post_status("/_sim/update", {"number": "0000000000"}) == 404
+
+
+class FakePyrfc(types.ModuleType):
+    """pyrfc's surface (Connection.call, its exceptions) over an in-memory SAP: the RFC
+    adapter's conversions are checked without SAP's SDK, which is not on this machine."""
+
+    class CommunicationError(Exception):
+        pass
+
+    class LogonError(Exception):
+        pass
+
+    class ABAPRuntimeError(Exception):
+        pass
+
+    class ABAPApplicationError(Exception):
+        pass
+
+    def __init__(self):
+        super().__init__("pyrfc")
+        orders = self.orders = {}
+
+        class Connection:
+            def __init__(self, **params):
+                if params.get("passwd") != "secret":
+                    raise FakePyrfc.LogonError("Name or password is incorrect")
+                self.pending = []
+
+            def call(self, name, **args):
+                if name == "BAPI_SALESORDER_GETLIST":
+                    number = args["PURCHASE_ORDER_NUMBER"]
+                    rows = [
+                        {"SD_DOC": n, "PURCH_NO": p, "SOLD_TO": args["CUSTOMER_NUMBER"]}
+                        for n, p in orders.items()
+                        if p == number
+                    ]
+                    return {"SALES_ORDERS": rows, "RETURN": {"TYPE": "S"}}
+                if name == "BAPI_SALESORDER_CREATEFROMDAT2":
+                    assert isinstance(args["ORDER_ITEMS_IN"], list)  # RFC tables are lists
+                    self.pending.append(args["ORDER_HEADER_IN"]["PURCH_NO_C"])
+                    return {"SALESDOCUMENT": f"{len(orders) + 1:010d}", "RETURN": []}
+                if name == "BAPI_TRANSACTION_COMMIT":
+                    for purch_no in self.pending:
+                        orders[f"{len(orders) + 1:010d}"] = purch_no
+                    return {"RETURN": {"TYPE": "S", "MESSAGE": ""}}
+                raise FakePyrfc.ABAPApplicationError(f"{name} unknown")
+
+        self.Connection = Connection
+
+
+def test_rfc_is_reported_unavailable_without_pyrfc(monkeypatch):
+    monkeypatch.setitem(sys.modules, "pyrfc", None)  # an import of it fails
+    with pytest.raises(sap_order.BusinessError, match="pyrfc"):
+        sap_order.RfcConnection(ashost="sap", sysnr="00", client="800")
+
+
+def test_rfc_sends_the_same_order_exactly_once(monkeypatch):
+    fake = FakePyrfc()
+    monkeypatch.setitem(sys.modules, "pyrfc", fake)
+    with pytest.raises(sap_order.TransportError, match="incorrect"):
+        sap_order.RfcConnection(user="wsv", passwd="wrong")
+    number, created = sap_order.send(sap_order.RfcConnection(user="wsv", passwd="secret"), order())
+    assert created and fake.orders == {number: "HT202600001"}
+    again = sap_order.RfcConnection(user="wsv", passwd="secret")
+    assert sap_order.send(again, order()) == (number, False)
+    assert [name for name, _args, _result in again.exchanges] == ["BAPI_SALESORDER_GETLIST"]
+
+
+def test_a_refused_lookup_creates_nothing(sap_sim):
+    simulator = sap_sim()
+    # no sales organisation: SAP refuses the lookup, and nothing is created on a guess
+    with pytest.raises(sap_order.BusinessError, match="sales organization"):
+        sap_order.send(
+            sap_order.service(simulator.wsdl, 5), dataclasses.replace(order(), sales_org="")
+        )
+    assert simulator.get("/_sim/orders") == []

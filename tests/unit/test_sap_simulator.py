@@ -11,6 +11,9 @@ import zeep
 import zeep.exceptions
 from zeep.transports import Transport
 
+# GETLIST's mandatory selection, as in SAP: the customer and the sales organisation
+KEYS = {"CUSTOMER_NUMBER": "0000100001", "SALES_ORGANIZATION": "1000"}
+
 
 def client(simulator, timeout=5):
     """A zeep client with its own HTTP session: one SAP session (the sap-contextid cookie)."""
@@ -54,9 +57,11 @@ def test_created_and_committed_in_one_session(sap_sim):
     orders = srv.get("/_sim/orders")
     assert [(o["purch_no"], o["creation_count"]) for o in orders] == [("HT202600001", 1)]
     assert orders[0]["items"][0]["MATERIAL"] == "1000001"
-    found = sap.BAPI_SALESORDER_GETLIST(PURCHASE_ORDER_NUMBER="HT202600001")
+    found = sap.BAPI_SALESORDER_GETLIST(**KEYS, PURCHASE_ORDER_NUMBER="HT202600001")
     assert [o["SD_DOC"] for o in found["SALES_ORDERS"]["item"]] == [orders[0]["number"]]
-    assert sap.BAPI_SALESORDER_GETLIST(PURCHASE_ORDER_NUMBER="HT-NONE")["SALES_ORDERS"] is None
+    assert (
+        sap.BAPI_SALESORDER_GETLIST(**KEYS, PURCHASE_ORDER_NUMBER="HT-NONE")["SALES_ORDERS"] is None
+    )
 
 
 def test_a_commit_in_another_session_commits_nothing(sap_sim):
@@ -106,7 +111,7 @@ def test_a_dropped_answer_after_the_commit(sap_sim):
         sap.BAPI_TRANSACTION_COMMIT(WAIT="X")
     srv.post("/_sim/faults", {"rate": 0})
     # SAP has the order: the caller finds it by its purchase order number
-    found = client(srv).BAPI_SALESORDER_GETLIST(PURCHASE_ORDER_NUMBER="HT202600001")
+    found = client(srv).BAPI_SALESORDER_GETLIST(**KEYS, PURCHASE_ORDER_NUMBER="HT202600001")
     assert len(found["SALES_ORDERS"]["item"]) == 1
 
 
@@ -140,3 +145,19 @@ def test_fault_switches_are_checked(sap_sim):
     assert error.value.code == 400
     with pytest.raises(urllib.error.HTTPError):
         srv.post("/_sim/faults", {"rate": 0.5, "kinds": ["meteor"]})
+
+
+def test_getlist_selects_by_customer_and_sales_organization(sap_sim):
+    simulator = sap_sim()
+    sap = client(simulator)
+    sap.BAPI_SALESORDER_CREATEFROMDAT2(**order())
+    sap.BAPI_TRANSACTION_COMMIT(WAIT="X")
+    refused = sap.BAPI_SALESORDER_GETLIST(PURCHASE_ORDER_NUMBER="HT202600001")
+    assert refused["RETURN"]["TYPE"] == "E" and refused["SALES_ORDERS"] is None
+    other = {"CUSTOMER_NUMBER": "0000100009", "SALES_ORGANIZATION": "1000"}
+    assert (
+        sap.BAPI_SALESORDER_GETLIST(**other, PURCHASE_ORDER_NUMBER="HT202600001")["SALES_ORDERS"]
+        is None
+    )
+    found = sap.BAPI_SALESORDER_GETLIST(**KEYS, PURCHASE_ORDER_NUMBER="HT202600001")
+    assert len(found["SALES_ORDERS"]["item"]) == 1

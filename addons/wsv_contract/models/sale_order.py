@@ -85,6 +85,16 @@ class SaleOrder(models.Model):
     is_contract = fields.Boolean(string="Is a Contract", readonly=True, copy=False, index=True)
     contract_number = fields.Char(readonly=True, copy=False, index=True)
     contract_type = fields.Selection(CONTRACT_TYPES, required=True, default="single", tracking=True)
+    supplement_of_id = fields.Many2one(
+        "sale.order",
+        string="Supplements",
+        domain="[('is_contract', '=', True), ('contract_state', 'in', ('signed', 'executing')),"
+        " ('partner_id', '=', partner_id)]",
+        index="btree_not_null",
+        copy=False,
+        tracking=True,
+        help="A supplementary contract changes this signed contract of the same customer.",
+    )
     contract_state = fields.Selection(
         CONTRACT_STATES,
         string="Contract Status",
@@ -442,6 +452,27 @@ class SaleOrder(models.Model):
             for code, params in problems
         ]
 
+    @api.constrains("supplement_of_id", "contract_type", "partner_id")
+    def _check_supplement_of(self):
+        # (sudo: the original may be another salesperson's contract of the same customer)
+        for order in self.sudo().filtered("supplement_of_id"):
+            original = order.supplement_of_id
+            if (
+                order.contract_type != "supplementary"
+                or not order.is_contract
+                or original == order
+                or original.contract_state not in ("signed", "executing")
+                or original.partner_id.commercial_partner_id
+                != order.partner_id.commercial_partner_id
+            ):
+                # (no number of the contract named: it may be one the user cannot read)
+                raise ValidationError(
+                    self.env._(
+                        "Supplements: a supplementary contract supplements a signed contract of "
+                        "the same customer."
+                    )
+                )
+
     @api.constrains("milestone_ids", "warranty_months")
     def _check_retention_warranty(self):
         for order in self:
@@ -452,6 +483,14 @@ class SaleOrder(models.Model):
         for order in self:
             if not order.order_line.filtered(lambda line: not line.display_type):
                 raise UserError(self.env._("Contract %s has no products.", order.contract_number))
+            if order.contract_type == "supplementary" and not order.supplement_of_id:
+                raise UserError(
+                    self.env._(
+                        "Contract %s is supplementary: Supplements must name the signed contract "
+                        "it changes.",
+                        order.contract_number,
+                    )
+                )
             errors = order._milestone_errors()
             if errors:
                 raise UserError("\n".join(errors))

@@ -6,6 +6,7 @@ import pathlib
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 from odoo import Command
@@ -47,11 +48,19 @@ def start_simulators(testcase):
     """Run the repository's simulators (python -m simulators) in a process of their own,
     on free ports, for the duration of ``testcase`` (a class); returns {name: url}."""
     ports = {}
-    for name in ("qichacha",):
+    for name in ("qichacha", "sap"):
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             ports[name] = sock.getsockname()[1]
     env = dict(os.environ, **{f"WSV_{n.upper()}_PORT": str(p) for n, p in ports.items()})
+    # SAP's orders in a file of this test class alone; SAP asks for the demo logon
+    folder = tempfile.TemporaryDirectory()  # pylint: disable=consider-using-with
+    testcase.addClassCleanup(folder.cleanup)
+    env.update(
+        WSV_SAP_DB=os.path.join(folder.name, "sap.sqlite"),
+        WSV_SAP_AUTH="wsv-demo:wsv-demo-secret",
+        WSV_SAP_FAULTS="{}",
+    )
     process = subprocess.Popen(  # noqa: S603 - our own simulators, on loopback
         [sys.executable, "-m", "simulators"], cwd=REPO, env=env, stdout=subprocess.DEVNULL
     )

@@ -13,13 +13,17 @@ data must be fixed first; retrying changes nothing).
 
 import dataclasses
 import datetime
+import importlib
+import importlib.util
 import threading
 from decimal import Decimal
 
 import requests
 import zeep
 import zeep.exceptions
+from lxml import etree
 from zeep.cache import InMemoryCache
+from zeep.plugins import Plugin
 from zeep.transports import Transport
 
 # a shared cache: every client of one process reads the WSDL once
@@ -69,6 +73,8 @@ class Order:
     incoterms2: str = ""
     price_condition: str = "PR00"
     discount_condition: str = "K007"
+    # a change order (a supplementary contract) refers to the SAP order it changes
+    ref_doc: str = ""
 
 
 def payload(order):
@@ -105,6 +111,8 @@ def payload(order):
             "PMNTTRMS": order.payment_terms,
             "INCOTERMS1": order.incoterms1,
             "INCOTERMS2": order.incoterms2,
+            "REF_DOC": order.ref_doc,
+            "REFDOC_CAT": "C" if order.ref_doc else "",  # C: a sales order
         },
         "ORDER_PARTNERS": {
             "item": [
@@ -139,26 +147,115 @@ def payload(order):
     }
 
 
-def service(wsdl_url, timeout):
+class _Recorder(Plugin):
+    """Keeps the SOAP envelopes of one session, for the attempt log."""
+
+    def __init__(self):
+        self.exchanges = []
+
+    def egress(self, envelope, http_headers, operation, binding_options):
+        self.exchanges.append([operation.name, _xml(envelope), None])
+        return envelope, http_headers
+
+    def ingress(self, envelope, http_headers, operation):
+        if self.exchanges:
+            self.exchanges[-1][2] = _xml(envelope)
+        return envelope, http_headers
+
+
+def _xml(envelope):
+    return etree.tostring(envelope, encoding="unicode", pretty_print=True)
+
+
+class Connection:
+    """The SAP service in one SAP session: its operations as attributes, and what was sent
+    and answered (``exchanges``: [operation, request, answer or None])."""
+
+    def __init__(self, client, recorder):
+        self._service, self._recorder = client.service, recorder
+
+    def __getattr__(self, name):
+        return getattr(self._service, name)
+
+    @property
+    def exchanges(self):
+        return [tuple(exchange) for exchange in self._recorder.exchanges]
+
+
+def service(wsdl_url, timeout, auth=None, sap_client=None):
     """The SAP SOAP service in a new SAP session (a fresh HTTP session: SAP's transaction
-    lives under its cookie), every operation bounded by ``timeout`` seconds. The WSDL is read
-    and parsed once per process and thread."""
+    lives under its cookie), every operation bounded by ``timeout`` seconds, logged on with
+    ``auth`` (user, password) in SAP client (mandant) ``sap_client``. The WSDL is read and
+    parsed once per process and thread."""
     clients = _CLIENTS.__dict__.setdefault("clients", {})
-    client = clients.get((wsdl_url, timeout))
+    key = (wsdl_url, timeout, auth, sap_client)
+    client = clients.get(key)
     if client is None:
+        session = requests.Session()
+        session.auth = auth
+        if sap_client:
+            session.params = {"sap-client": sap_client}
         transport = Transport(
-            session=requests.Session(),
-            cache=_WSDL_CACHE,
-            timeout=timeout,
-            operation_timeout=timeout,
+            session=session, cache=_WSDL_CACHE, timeout=timeout, operation_timeout=timeout
         )
         try:
-            client = clients[wsdl_url, timeout] = zeep.Client(wsdl_url, transport=transport)
+            client = clients[key] = zeep.Client(
+                wsdl_url, transport=transport, plugins=[_Recorder()]
+            )
         except (requests.exceptions.RequestException, zeep.exceptions.Error) as error:
             raise TransportError(f"WSDL {wsdl_url}: {error}") from error
     # a new SAP session: what an abandoned attempt left uncommitted is never committed here
     client.transport.session.cookies.clear()
-    return client.service
+    recorder = client.plugins[0]
+    recorder.exchanges = []
+    return Connection(client, recorder)
+
+
+def rfc_available():
+    """Whether SAP's RFC library (pyrfc, with SAP's NW RFC SDK) is installed here."""
+    return importlib.util.find_spec("pyrfc") is not None
+
+
+class RfcConnection:
+    """The same function modules over SAP's RFC protocol, for a server with pyrfc: the
+    library loads only here, so a server without it reports RFC unavailable and runs.
+    Tables travel as lists in RFC and as ``{"item": [...]}`` in SOAP: converted both ways,
+    so ``find``, ``send`` and ``status`` work on either."""
+
+    def __init__(self, **params):
+        try:
+            pyrfc = importlib.import_module("pyrfc")
+        except ImportError as error:
+            # (no retry helps: the server needs the library first)
+            raise BusinessError(
+                ["RFC: the pyrfc library is not installed on this server"]
+            ) from error
+        self._errors = (pyrfc.CommunicationError, pyrfc.LogonError, pyrfc.ABAPRuntimeError)
+        self._business = pyrfc.ABAPApplicationError
+        try:
+            self._connection = pyrfc.Connection(**params)
+        except self._errors as error:
+            raise TransportError(f"RFC: {error}") from error
+        self.exchanges = []
+
+    def __getattr__(self, name):
+        def call(**kwargs):
+            args = {
+                key: value["item"] if isinstance(value, dict) and set(value) == {"item"} else value
+                for key, value in kwargs.items()
+            }
+            try:
+                result = self._connection.call(name, **args)
+            except self._errors as error:
+                self.exchanges.append((name, repr(args), None))
+                raise TransportError(f"RFC: {error}") from error
+            except self._business as error:
+                self.exchanges.append((name, repr(args), str(error)))
+                raise BusinessError([f"RFC: {error}"]) from error
+            self.exchanges.append((name, repr(args), repr(result)))
+            return {k: {"item": v} if isinstance(v, list) else v for k, v in result.items()}
+
+        return call
 
 
 def _items(table):
@@ -180,15 +277,35 @@ def _call(operation, **kwargs):
         raise TransportError(f"unreadable answer: {error}") from error
 
 
-def find(sap, purch_no):
-    """The SAP order numbers carrying ``purch_no`` (none, or the one sent earlier)."""
-    answer = _call(sap.BAPI_SALESORDER_GETLIST, PURCHASE_ORDER_NUMBER=purch_no)
-    return [row["SD_DOC"] for row in _items(answer["SALES_ORDERS"]) if row["PURCH_NO"] == purch_no]
+def find(sap, purch_no, sold_to, sales_org):
+    """The SAP order numbers carrying ``purch_no`` for this customer and sales organisation
+    (none, or the one sent earlier). A lookup SAP refuses is no "not found": it raises, so
+    nothing is created on a guess."""
+    answer = _call(
+        sap.BAPI_SALESORDER_GETLIST,
+        CUSTOMER_NUMBER=sold_to,
+        SALES_ORGANIZATION=sales_org,
+        PURCHASE_ORDER_NUMBER=purch_no,
+    )
+    status = answer["RETURN"]
+    if status is not None and status["TYPE"] in ("E", "A"):
+        raise BusinessError([f"{status['ID']} {status['NUMBER']}: {status['MESSAGE']}"])
+    return [
+        row["SD_DOC"]
+        for row in _items(answer["SALES_ORDERS"])
+        if row["PURCH_NO"] == purch_no and row["SOLD_TO"] in (sold_to, "", None)
+    ]
+
+
+def ping(sap):
+    """Whether SAP answers at all (any answer, an error included): for a connection test."""
+    _call(sap.BAPI_SALESORDER_GETLIST, PURCHASE_ORDER_NUMBER="")
+    return True
 
 
 def send(sap, order):
     """Create ``order`` in SAP unless it is there already: (SAP order number, created?)."""
-    existing = find(sap, order.purch_no)
+    existing = find(sap, order.purch_no, order.sold_to, order.sales_org)
     if existing:
         return existing[0], False
     answer = _call(sap.BAPI_SALESORDER_CREATEFROMDAT2, **payload(order))
@@ -199,9 +316,42 @@ def send(sap, order):
     ]
     if errors or not answer["SALESDOCUMENT"]:
         raise BusinessError(errors or ["SAP returned no sales document"])
-    # (zeep answers a one-field response with the field itself: the BAPIRET2)
+    # (zeep answers a one-field response with the field itself: the BAPIRET2; RFC a dict)
     status = _call(sap.BAPI_TRANSACTION_COMMIT, WAIT="X")
+    if status is not None and "RETURN" in status:
+        status = status["RETURN"]
     if status is not None and status["TYPE"] in ("E", "A"):
         # nothing committed: the next attempt finds no order and creates it again
         raise TransportError(f"commit refused: {status['MESSAGE']}")
     return answer["SALESDOCUMENT"], True
+
+
+@dataclasses.dataclass(frozen=True)
+class Status:
+    """What SAP holds on an order after it was created."""
+
+    delivery: str  # A not delivered, B partly, C completely (SAP's status letters)
+    billing: str
+    # delivery note -> (date, {item number: quantity})
+    deliveries: dict
+    production: dict  # item number -> production order number
+
+
+def status(sap, numbers):
+    """{SAP order number: Status} for the orders of ``numbers`` that SAP knows."""
+    answer = _call(
+        sap.Z_WSV_SALESORDER_STATUS, SALES_DOCUMENTS={"item": [{"VBELN": n} for n in numbers]}
+    )
+    result = {}
+    for row in _items(answer["STATUS"]):
+        result[row["SD_DOC"]] = Status(row["DLV_STAT_H"], row["BILL_STAT_H"], {}, {})
+    for row in _items(answer["DELIVERIES"]):
+        if row["SD_DOC"] in result:
+            date, items = result[row["SD_DOC"]].deliveries.setdefault(
+                row["DELIV_NUMB"], (row["DELIV_DATE"], {})
+            )
+            items[row["ITM_NUMBER"]] = items.get(row["ITM_NUMBER"], 0) + row["DLV_QTY"]
+    for row in _items(answer["PROD_ORDERS"]):
+        if row["SD_DOC"] in result:
+            result[row["SD_DOC"]].production[row["ITM_NUMBER"]] = row["ORDERID"]
+    return result

@@ -1,1 +1,2 @@
+from . import test_sap_bridge
 from . import test_smoke

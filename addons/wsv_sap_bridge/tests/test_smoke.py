@@ -2,7 +2,12 @@ from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.wsv_crm_customer.tests.common import SmokeMixin
 
-INTEGRATION = ["wsv_sap_bridge.wsv_integration_menu", "wsv_sap_bridge.queue_job_menu"]
+INTEGRATION = [
+    "wsv_sap_bridge.wsv_integration_menu",
+    "wsv_sap_bridge.sap_backend_menu",
+    "wsv_sap_bridge.sap_sending_menu",
+    "wsv_sap_bridge.queue_job_menu",
+]
 
 
 @tagged("post_install", "-at_install")
