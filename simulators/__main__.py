@@ -1,8 +1,10 @@
-"""Run every simulator until SIGTERM or SIGINT: python -m simulators.
+"""Run every simulator until SIGTERM or SIGINT: python -m simulators [--sap-faults JSON].
 
 Each simulator listens on WSV_<NAME>_HOST / WSV_<NAME>_PORT when set, else on its defaults.
+``--sap-faults '{"rate": 0.3}'`` starts SAP with faults switched on (as WSV_SAP_FAULTS does).
 """
 
+import argparse
 import os
 import signal
 import threading
@@ -27,6 +29,11 @@ def _options(name):
 
 
 def main():
+    parser = argparse.ArgumentParser(prog="python -m simulators")
+    parser.add_argument("--sap-faults", help="JSON fault switches of the SAP simulator")
+    args = parser.parse_args()
+    if args.sap_faults:
+        os.environ["WSV_SAP_FAULTS"] = args.sap_faults
     stop = {signal.SIGTERM, signal.SIGINT}
     # Blocked before any thread starts, so every thread inherits the mask and the
     # signals wait for sigwait() below instead of interrupting a request.

@@ -2,8 +2,15 @@
 session semantics of create + commit, the lookup by purchase order number, persistence across
 a restart, and each injected fault."""
 
+import json
+import os
+import pathlib
+import socket
+import subprocess
+import sys
 import time
 import urllib.error
+import urllib.request
 
 import pytest
 import requests
@@ -161,3 +168,31 @@ def test_getlist_selects_by_customer_and_sales_organization(sap_sim):
     )
     found = sap.BAPI_SALESORDER_GETLIST(**KEYS, PURCHASE_ORDER_NUMBER="HT202600001")
     assert len(found["SALES_ORDERS"]["item"]) == 1
+
+
+def test_faults_switched_on_from_the_command_line(tmp_path):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = dict(
+        os.environ,
+        WSV_SAP_PORT=str(port),
+        WSV_QICHACHA_PORT="0",
+        WSV_SAP_DB=str(tmp_path / "sap.sqlite"),
+    )
+    root = pathlib.Path(__file__).resolve().parents[2]
+    process = subprocess.Popen(  # noqa: S603 - our simulator, on loopback
+        [sys.executable, "-m", "simulators", "--sap-faults", '{"rate": 0.5, "kinds": ["drop"]}'],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+    )
+    try:
+        process.stdout.readline()  # qichacha
+        process.stdout.readline()  # sap: listening
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_sim/faults", timeout=5) as answer:
+            state = json.loads(answer.read())
+        assert (state["rate"], state["kinds"]) == (0.5, ["drop"])
+    finally:
+        process.terminate()
+        process.wait(10)

@@ -70,6 +70,7 @@ class WsvSapSending(models.Model):
     sap_message = fields.Text(
         string="SAP's Answer", help="The last error, as SAP or the network gave it."
     )
+    last_outcome = fields.Selection(OUTCOME)
     message = fields.Text(compute="_compute_message", help="The last problem, in your language.")
     attempt_count = fields.Integer(string="Attempts")
     last_attempt = fields.Datetime()
@@ -85,7 +86,7 @@ class WsvSapSending(models.Model):
         )
     ]
 
-    @api.depends("gaps", "sap_message", "state")
+    @api.depends("gaps", "sap_message", "state", "last_outcome")
     def _compute_message(self):
         for sending in self:
             if sending.gaps:
@@ -93,7 +94,12 @@ class WsvSapSending(models.Model):
                     sending._gap_text(what, detail) for what, detail in sending.gaps
                 )
             elif sending.sap_message and sending.state != "sent":
-                sending.message = sending.sap_message
+                # our words in the reader's language, SAP's or the network's as they came
+                if sending.last_outcome == "business":
+                    text = self.env._("SAP refused the order: %s")
+                else:
+                    text = self.env._("SAP gave no usable answer; sent again automatically: %s")
+                sending.message = text % sending.sap_message
             else:
                 sending.message = False
 
@@ -197,7 +203,13 @@ class WsvSapSending(models.Model):
             return "business"
         sending._log("sent" if created else "found", None, connection, started)
         sending.write(
-            {"state": "sent", "sap_order_number": number, "gaps": False, "sap_message": False}
+            {
+                "state": "sent",
+                "sap_order_number": number,
+                "gaps": False,
+                "sap_message": False,
+                "last_outcome": "sent" if created else "found",
+            }
         )
         order._wsv_sap_ordered(number)
         return number
@@ -218,6 +230,7 @@ class WsvSapSending(models.Model):
             "attempt_count": self.attempt_count + 1,
             "gaps": gaps or False,
             "sap_message": message or False,
+            "last_outcome": outcome,
         }
         if state:
             values["state"] = state

@@ -114,6 +114,8 @@ class TestSapBridge(FulfillmentCase):
         self.assertEqual((contract.contract_state, sending.state), ("signed", "pending"))
         self.assertEqual(self.run_job(sending), 10)  # the job meets the outage, and waits
         self.assertIn("503", sending.sap_message)
+        message = contract.with_context(lang="en_US").sap_message
+        self.assertIn("SAP gave no usable answer; sent again automatically", message)
         self.faults({})
         self.assertFalse(self.run_job(sending))
         self.assertTrue(contract.sap_ordered)
@@ -148,6 +150,7 @@ class TestSapBridge(FulfillmentCase):
         self.assertFalse(self.run_job(sending))  # no retry: the data must be fixed first
         self.assertEqual((sending.state, contract.sap_state), ("failed", "failed"))
         self.assertIn("Simulated business error", contract.sap_message)
+        self.assertIn("SAP refused the order", contract.with_context(lang="en_US").sap_message)
         self.assertEqual(self.sap_orders(contract), [])
         with self.assertRaises(UserError):
             sending.with_user(contract.user_id).action_requeue()
