@@ -139,7 +139,11 @@ def contracts(env, count):
 
 def reset(env, orders):
     """No sending, no SAP number: as signed, before the outbox."""
-    env.cr.execute("DELETE FROM queue_job WHERE model_name = 'wsv.sap.sending'")
+    env.cr.execute(
+        "DELETE FROM queue_job WHERE id IN (SELECT job_id FROM wsv_sap_sending"
+        " WHERE order_id = ANY(%s))",
+        [orders.ids],
+    )
     env.cr.execute("DELETE FROM wsv_sap_sending WHERE order_id = ANY(%s)", [orders.ids])
     env.cr.execute(
         "UPDATE sale_order SET sap_order_number = NULL, sap_ordered = false, sap_state = NULL"
@@ -173,7 +177,7 @@ def run_until_sent(env, orders, requeue=False, limit=3600):
         counts = states(env, orders)
         if counts.get("sent", 0) == len(orders):
             return time.monotonic() - start, rounds
-        if requeue and counts.get("failed") and not counts.get("pending"):
+        if requeue and counts.get("failed"):
             failed = (
                 env["wsv.sap.sending"]
                 .sudo()

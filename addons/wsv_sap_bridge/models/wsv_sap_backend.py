@@ -127,8 +127,8 @@ class WsvSapBackend(models.Model):
         )
         counts = {}
         for backend_id, state, job_state, count in self.env.cr.fetchall():
-            if state == "pending" and job_state in DEAD_JOBS:
-                state = "failed"  # its job ended with an error: it needs a requeue
+            if state == "pending" and (job_state is None or job_state in DEAD_JOBS):
+                state = "failed"  # its job ended with an error or is gone: it needs a requeue
             elif state == "pending" and job_state == "started":
                 state = "running"
             counts[backend_id, state] = counts.get((backend_id, state), 0) + count
@@ -200,9 +200,21 @@ class WsvSapBackend(models.Model):
         if state == "running":
             return pending + [("job_state", "=", "started")]
         if state == "pending":
-            return pending + [("job_state", "not in", ("started",) + DEAD_JOBS)]
+            return pending + [
+                ("job_id", "!=", False),
+                ("job_state", "not in", ("started",) + DEAD_JOBS),
+            ]
         if state == "failed":
-            return ["|", ("state", "=", "failed"), "&", *pending, ("job_state", "in", DEAD_JOBS)]
+            # (a pending sending whose job ended badly or was deleted waits for nothing)
+            return [
+                "|",
+                ("state", "=", "failed"),
+                "&",
+                *pending,
+                "|",
+                ("job_id", "=", False),
+                ("job_state", "in", DEAD_JOBS),
+            ]
         return [("state", "=", state)] if state in STATES else []
 
     def action_requeue_failed(self):

@@ -321,6 +321,13 @@ class TestSapBridge(FulfillmentCase):
         self.backend.with_user(self.integration).action_requeue_failed()
         self.assertNotEqual(sending.job_id, dead)
         self.assertEqual(sending.job_id.state, "pending")
+        # a job deleted by hand (queue_job's own menu) leaves it waiting for nothing: failed
+        sending.job_id.unlink()
+        self.backend.invalidate_recordset()
+        failed = self.env["wsv.sap.sending"].search(
+            [("backend_id", "=", self.backend.id)] + self.backend._state_domain("failed")
+        )
+        self.assertIn(sending, failed)
 
     def test_a_change_order_of_a_cancelled_original_is_not_sent(self):
         original, _first = self.sign()
