@@ -100,11 +100,16 @@ class SaleOrder(models.Model):
         if not backend:
             return  # SAP switched off (the backend archived): nothing to send
         Sending = outbox_env(self.env)["wsv.sap.sending"]
+        # the rows these contracts have already (one query for all of them)
+        known = {
+            (s.order_id.id, s.kind): s
+            for s in Sending.search([("order_id", "in", self.ids), ("backend_id", "=", backend.id)])
+        }
         for order in self:
             kind = "change" if order.supplement_of_id else "order"
-            sending = Sending.search(
-                [("order_id", "=", order.id), ("backend_id", "=", backend.id), ("kind", "=", kind)]
-            ) or Sending.create({"order_id": order.id, "backend_id": backend.id, "kind": kind})
+            sending = known.get((order.id, kind)) or Sending.create(
+                {"order_id": order.id, "backend_id": backend.id, "kind": kind}
+            )
             if sending.state != "sent":
                 sending._enqueue()
 
