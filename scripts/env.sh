@@ -118,6 +118,7 @@ write_odoo_conf() {
         -e "s#@DB_HOST@#${PGHOST:-False}#g" -e "s#@DB_PORT@#${PGPORT:-False}#g" \
         -e "s#@DB_USER@#$PGUSER#g" -e "s#@DB_PASSWORD@#${PGPASSWORD:-False}#g" \
         -e "s#@QICHACHA_URL@#http://127.0.0.1:${WSV_QICHACHA_PORT:-8071}#g" \
+        -e "s#@NUONUO_URL@#http://127.0.0.1:${WSV_NUONUO_PORT:-8073}#g" \
         -e "s#@SAP_URL@#http://127.0.0.1:${WSV_SAP_PORT:-8072}/sap/bc/srt/rfc/sap/zwsv_salesorder?wsdl#g" \
         "$WSV_ROOT/config/odoo.conf.template" >"$conf"
 }

@@ -1,7 +1,9 @@
-"""Run every simulator until SIGTERM or SIGINT: python -m simulators [--sap-faults JSON].
+"""Run every simulator until SIGTERM or SIGINT:
+python -m simulators [--sap-faults JSON] [--nuonuo-faults JSON].
 
 Each simulator listens on WSV_<NAME>_HOST / WSV_<NAME>_PORT when set, else on its defaults.
-``--sap-faults '{"rate": 0.3}'`` starts SAP with faults switched on (as WSV_SAP_FAULTS does).
+``--sap-faults '{"rate": 0.3}'`` starts SAP with faults switched on (as WSV_SAP_FAULTS does);
+``--nuonuo-faults`` does the same for Nuonuo (WSV_NUONUO_FAULTS).
 """
 
 import argparse
@@ -9,12 +11,13 @@ import os
 import signal
 import threading
 
-from . import qichacha, sap
+from . import nuonuo, qichacha, sap
 
 # (name, make_server): add a line here for each new simulator.
 SIMULATORS = [
     ("qichacha", qichacha.make_server),
     ("sap", sap.make_server),
+    ("nuonuo", nuonuo.make_server),
 ]
 
 
@@ -31,9 +34,12 @@ def _options(name):
 def main():
     parser = argparse.ArgumentParser(prog="python -m simulators")
     parser.add_argument("--sap-faults", help="JSON fault switches of the SAP simulator")
+    parser.add_argument("--nuonuo-faults", help="JSON fault switches of the Nuonuo simulator")
     args = parser.parse_args()
     if args.sap_faults:
         os.environ["WSV_SAP_FAULTS"] = args.sap_faults
+    if args.nuonuo_faults:
+        os.environ["WSV_NUONUO_FAULTS"] = args.nuonuo_faults
     stop = {signal.SIGTERM, signal.SIGINT}
     # Blocked before any thread starts, so every thread inherits the mask and the
     # signals wait for sigwait() below instead of interrupting a request.

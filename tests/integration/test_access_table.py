@@ -68,6 +68,11 @@ def fixtures(admin, users):
         [{"order_id": fresh, "doc_type": "other", "file": "JVBERi0xLjQ=", "file_name": "x.pdf"}],
     )
     first = lambda model, domain: admin(model, "search", [domain], {"limit": 1})[0]  # noqa: E731
+    # S applies to invoice the delivered part (a draft); another, submitted, is an invoice
+    application = sunlei("sale.order", "action_wsv_apply_invoice", [[contract]])["res_id"]
+    submitted = admin("sale.order", "action_wsv_apply_invoice", [[contract]])["res_id"]
+    admin("wsv.invoice.application", "action_submit", [[submitted]])
+    invoice = admin("wsv.invoice.application", "read", [[submitted], ["move_id"]])[0]["move_id"][0]
     return {
         "customer": order["partner_id"][0],
         "contract": contract,
@@ -92,6 +97,11 @@ def fixtures(admin, users):
         "sap_backend": first("wsv.sap.backend", []),
         "sap_sending": first("wsv.sap.sending", [("contract_number", "!=", False)]),
         "sap_attempt": first_attempt(admin),
+        "application": application,
+        "application_line": first("wsv.invoice.application.line", [("application_id", "=", application)]),
+        "invoice": invoice,
+        "einvoice_backend": first("wsv.einvoice.backend", []),
+        "einvoice_attempt": first_einvoice_attempt(admin, invoice),
     }
 
 
@@ -104,6 +114,18 @@ def first_attempt(admin, seconds=60):
             return found[0]
         time.sleep(0.5)
     pytest.fail("no SAP attempt within a minute of the start: is the job runner running?")
+
+
+def first_einvoice_attempt(admin, invoice):
+    """An attempt at issuing the fixture's invoice (made by its job, soon)."""
+    admin("account.move", "action_wsv_einvoice_issue", [[invoice]])
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        found = admin("wsv.einvoice.attempt", "search", [[("move_id", "=", invoice)]], {"limit": 1})
+        if found:
+            return found[0]
+        time.sleep(0.5)
+    pytest.fail("no e-invoice attempt within a minute: is the job runner running?")
 
 
 def cases():

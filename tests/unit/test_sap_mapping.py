@@ -4,6 +4,7 @@ import dataclasses
 
 import pytest
 
+from odoo.addons.wsv_crm_customer.lib import retry
 from odoo.addons.wsv_sap_bridge.lib import mapping
 
 COMPLETE = mapping.Facts(
@@ -67,4 +68,4 @@ def test_a_cancelled_contract_is_never_sent():
     "attempt,seconds", [(0, 10), (1, 10), (2, 20), (3, 40), (4, 80), (5, 120), (60, 120)]
 )
 def test_backoff_doubles_up_to_its_cap(attempt, seconds):
-    assert mapping.backoff(attempt, cap=120) == seconds
+    assert retry.backoff(attempt, cap=120) == seconds

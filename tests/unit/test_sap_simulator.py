@@ -178,6 +178,7 @@ def test_faults_switched_on_from_the_command_line(tmp_path):
         os.environ,
         WSV_SAP_PORT=str(port),
         WSV_QICHACHA_PORT="0",
+        WSV_NUONUO_PORT="0",
         WSV_SAP_DB=str(tmp_path / "sap.sqlite"),
     )
     root = pathlib.Path(__file__).resolve().parents[2]

@@ -48,7 +48,7 @@ def start_simulators(testcase):
     """Run the repository's simulators (python -m simulators) in a process of their own,
     on free ports, for the duration of ``testcase`` (a class); returns {name: url}."""
     ports = {}
-    for name in ("qichacha", "sap"):
+    for name in ("qichacha", "sap", "nuonuo"):
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             ports[name] = sock.getsockname()[1]
@@ -60,6 +60,10 @@ def start_simulators(testcase):
         WSV_SAP_DB=os.path.join(folder.name, "sap.sqlite"),
         WSV_SAP_AUTH="wsv-demo:wsv-demo-secret",
         WSV_SAP_FAULTS="{}",
+        WSV_NUONUO_FAULTS="{}",
+        # the tests' own pace: issuing and the buyer's confirmation take a tenth of a second
+        WSV_NUONUO_ISSUE_DELAY="0.1",
+        WSV_NUONUO_BUYER_DELAY="0.1",
     )
     process = subprocess.Popen(  # noqa: S603 - our own simulators, on loopback
         [sys.executable, "-m", "simulators"], cwd=REPO, env=env, stdout=subprocess.DEVNULL

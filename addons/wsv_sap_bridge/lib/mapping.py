@@ -60,12 +60,3 @@ def missing(facts):
     elif facts.ref_doc_needed and not gaps:
         gaps.append(("original", facts.contract))
     return gaps
-
-
-def backoff(attempt, cap, base=10.0):
-    """Seconds before retry number ``attempt`` (1, 2, ...): doubling from ``base``, never
-    more than ``cap``, so sending resumes at most ``cap`` seconds after SAP is back."""
-    if attempt < 1:
-        return base
-    # (2 ** attempt grows without bound: stop doubling once past the cap)
-    return min(cap, base * 2 ** min(attempt - 1, 20))

@@ -11,6 +11,8 @@ from odoo.modules.registry import Registry
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
+from odoo.addons.wsv_crm_customer.lib import retry
+
 from ..lib import mapping, sap_order
 from .wsv_sap_backend import check_integration
 
@@ -38,11 +40,8 @@ LOCK_KEY = 0x5A9
 
 
 def outbox_env(env):
-    """The system's environment for the outbox, in the caller's language: no client
-    ``default_*`` key fills a sending or its job, and no ``queue_job__no_delay`` runs SAP
-    inside the caller's transaction."""
-    context = {key: env.context[key] for key in ("lang", "tz") if key in env.context}
-    return env(context=context, su=True)
+    """The system's environment for the outbox, in the caller's language."""
+    return env(context=retry.job_context(env.context), su=True)
 
 
 class WsvSapSending(models.Model):
@@ -196,7 +195,7 @@ class WsvSapSending(models.Model):
             number, created = sap_order.send(connection, sap)
         except sap_order.TransportError as error:
             sending._log("transport", "pending", connection, started, str(error))
-            seconds = mapping.backoff(sending.attempt_count, backend.max_backoff)
+            seconds = retry.backoff(sending.attempt_count, backend.max_backoff)
             raise RetryableJobError(str(error), seconds=seconds) from error
         except sap_order.BusinessError as error:
             sending._log("business", "failed", connection, started, str(error))

@@ -1,0 +1,111 @@
+"""The contract's invoiced step follows its issued e-invoices (blue less red), and so do the
+installments that fall due on invoicing."""
+
+from odoo import api, fields, models
+
+from odoo.addons.wsv_fulfillment.lib import schedule
+from odoo.addons.wsv_fulfillment.models.sale_order import INSTALLMENT_READERS
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    qty_einvoiced = fields.Float(
+        string="E-invoiced Quantity",
+        compute="_compute_qty_einvoiced",
+        store=True,
+        digits="Product Unit of Measure",
+    )
+
+    @api.depends(
+        "invoice_lines.move_id.einvoice_state",
+        "invoice_lines.quantity",
+        "invoice_lines.move_id.move_type",
+    )
+    def _compute_qty_einvoiced(self):
+        for line in self:
+            qty = 0.0
+            for item in line.sudo().invoice_lines:
+                move = item.move_id
+                if move.einvoice_state != "issued":
+                    continue
+                sign = -1.0 if move.move_type == "out_refund" else 1.0
+                qty += sign * item.product_uom_id._compute_quantity(
+                    item.quantity, line.product_uom
+                )
+            line.qty_einvoiced = qty
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    invoice_application_ids = fields.One2many(
+        "wsv.invoice.application", "order_id", groups=INSTALLMENT_READERS
+    )
+    invoice_application_count = fields.Integer(
+        compute="_compute_invoice_application_count", groups=INSTALLMENT_READERS
+    )
+
+    @api.depends("invoice_application_ids")
+    def _compute_invoice_application_count(self):
+        for order in self:
+            order.invoice_application_count = len(order.invoice_application_ids)
+
+    @api.depends(
+        "amount_total",
+        "order_line.qty_delivered",
+        "order_line.qty_einvoiced",
+        "order_line.price_total",
+        "order_line.product_uom_qty",
+    )
+    def _compute_chain_percents(self):
+        for order in self:
+            delivered = invoiced = 0.0
+            for line in order.order_line.filtered(lambda r: r.product_uom_qty):
+                unit = line.price_total / line.product_uom_qty
+                delivered += unit * line.qty_delivered
+                invoiced += unit * line.qty_einvoiced
+            total = order.amount_total
+            order.delivered_percent = delivered / total * 100 if total else 0.0
+            order.invoiced_percent = invoiced / total * 100 if total else 0.0
+
+    def _wsv_events(self, deliveries):
+        # an invoice counts once the tax platform issued it, on its issue date
+        events = super()._wsv_events(deliveries)
+        issued = [
+            (move.einvoice_date, move.amount_total)
+            for move in self.sudo().invoice_ids
+            if move.move_type == "out_invoice"
+            and move.einvoice_state == "issued"
+            and move.einvoice_date
+        ]
+        return schedule.Events(
+            signing=events.signing,
+            deliveries=events.deliveries,
+            acceptance=events.acceptance,
+            invoices=issued,
+            warranty_end=events.warranty_end,
+        )
+
+    def action_wsv_apply_invoice(self):
+        """A new invoice application for this contract, its lines proposed from what was
+        delivered and not invoiced."""
+        self.ensure_one()
+        Application = self.env["wsv.invoice.application"]
+        application = Application.create({"order_id": self.id})
+        # nothing delivered yet: the salesperson picks an installment for an advance invoice
+        application._propose_lines(strict=False)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "wsv.invoice.application",
+            "res_id": application.id,
+            "view_mode": "form",
+        }
+
+    def action_wsv_view_invoice_applications(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "wsv_einvoice.wsv_invoice_application_action"
+        )
+        action["domain"] = [("order_id", "in", self.ids)]
+        action["context"] = {"default_order_id": self.id}
+        return action

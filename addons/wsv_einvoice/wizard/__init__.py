@@ -1,0 +1,1 @@
+from . import wsv_einvoice_red_wizard
