@@ -174,12 +174,16 @@ copy_db() {
 }
 
 # The local simulators of the outside systems (simulators/), in the background
-# for as long as the calling script runs.
+# for as long as the calling script runs; with the Odoo port, the e-invoice platform pushes
+# its results to that server's callback.
 start_simulators() {
     [ -f "$WSV_ROOT/simulators/__main__.py" ] || return 0
-    # SAP asks for the logon of the [wsv_sap] section of config/odoo.conf.template
+    local callback=${WSV_NUONUO_CALLBACK:-}
+    [ -z "${1:-}" ] || callback=${callback:-http://127.0.0.1:$1/wsv_einvoice/callback}
+    # SAP asks for the logon of the [wsv_sap] section of config/odoo.conf.template; the
+    # e-invoice platform knows the app key and secret of its [wsv_einvoice] section
     (cd "$WSV_ROOT" && WSV_SAP_AUTH=${WSV_SAP_AUTH:-wsv-demo:wsv-demo-secret} \
-        exec "$WSV_VENV/bin/python" -m simulators) &
+        WSV_NUONUO_CALLBACK=$callback exec "$WSV_VENV/bin/python" -m simulators) &
     SIMULATORS_PID=$!
     trap 'kill "$SIMULATORS_PID" 2>/dev/null || true' EXIT
 }

@@ -26,6 +26,6 @@ elif [ "$(cat "$STAMP" 2>/dev/null)" != "$HASH" ]; then
     echo "$HASH" >"$STAMP"
 fi
 
-start_simulators
+start_simulators "$PORT"
 say "serving Odoo on http://localhost:$PORT (database $DB, admin / admin)"
 odoo_bin -c "$CONF" -d "$DB"

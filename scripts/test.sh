@@ -87,8 +87,9 @@ PORT=$(free_port)
 # the simulators of a test run listen on ports of their own, apart from a running product
 WSV_QICHACHA_PORT=$(free_port)
 WSV_SAP_PORT=$(free_port)
+WSV_NUONUO_PORT=$(free_port)
 WSV_SAP_DB=$OUT/sap-simulator.sqlite
-export WSV_QICHACHA_PORT WSV_SAP_PORT WSV_SAP_DB
+export WSV_QICHACHA_PORT WSV_SAP_PORT WSV_NUONUO_PORT WSV_SAP_DB
 write_odoo_conf "$CONF" wsv_test "$PORT"
 sed -i 's/^dbfilter.*/dbfilter =/' "$CONF"
 build_template "$TPL" wsv_tpl_ chinese
@@ -153,7 +154,7 @@ check i18n-zh_CN "$WSV_VENV/bin/python" scripts/i18n_check.py -c "$CONF" -d wsv_
 # 4. integration tests against a live server on the test database
 if [ -d tests/integration ]; then
     say "integration tests against a live server"
-    start_simulators
+    start_simulators "$PORT"
     "$WSV_VENV/bin/python" "$ODOO_PATH/odoo-bin" -c "$CONF" -d wsv_test --http-port="$PORT" \
         --log-level=warn >"$OUT/server.log" 2>&1 &
     SERVER_PID=$!

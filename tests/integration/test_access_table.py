@@ -98,7 +98,9 @@ def fixtures(admin, users):
         "sap_sending": first("wsv.sap.sending", [("contract_number", "!=", False)]),
         "sap_attempt": first_attempt(admin),
         "application": application,
-        "application_line": first("wsv.invoice.application.line", [("application_id", "=", application)]),
+        "application_line": first(
+            "wsv.invoice.application.line", [("application_id", "=", application)]
+        ),
         "invoice": invoice,
         "einvoice_backend": first("wsv.einvoice.backend", []),
         "einvoice_attempt": first_einvoice_attempt(admin, invoice),

@@ -13,9 +13,7 @@ _logger = logging.getLogger(__name__)
 
 
 class EinvoiceCallback(http.Controller):
-    @http.route(
-        "/wsv_einvoice/callback", type="http", auth="public", methods=["POST"], csrf=False
-    )
+    @http.route("/wsv_einvoice/callback", type="http", auth="public", methods=["POST"], csrf=False)
     def callback(self, **query):
         settings = platform_config()
         body = request.httprequest.get_data()
@@ -32,9 +30,7 @@ class EinvoiceCallback(http.Controller):
             if isinstance(content, str):
                 content = json.loads(content)
         except (ValueError, KeyError, TypeError):
-            return request.make_json_response(
-                {"code": "E9101", "describe": "content"}, status=400
-            )
+            return request.make_json_response({"code": "E9101", "describe": "content"}, status=400)
         # the signature is the platform's credential: the result is applied as the system
         known = request.env["account.move"].sudo()._wsv_einvoice_callback(content)
         return request.make_json_response(

@@ -180,9 +180,7 @@ class AccountMove(models.Model):
                 sorted(self._fields[n]._description_string(self.env) for n in system)
             )
             raise UserError(
-                self.env._(
-                    "%s: set by the e-invoice platform and its jobs, not by users.", labels
-                )
+                self.env._("%s: set by the e-invoice platform and its jobs, not by users.", labels)
             )
         if not (
             self.env.user.has_group("wsv_crm_customer.group_finance")
@@ -295,9 +293,7 @@ class AccountMove(models.Model):
                 }
             )
         try:
-            invoice.check_lines(
-                checked, (self.amount_untaxed, self.amount_tax, self.amount_total)
-            )
+            invoice.check_lines(checked, (self.amount_untaxed, self.amount_tax, self.amount_total))
         except invoice.RuleError as error:
             if error.code == "no_lines":
                 raise UserError(_("Lines: the invoice has no product lines.")) from None
@@ -644,9 +640,7 @@ class AccountMove(models.Model):
         self.ensure_one()
         _ = self.env._
         if self.move_type != "out_invoice" or self.einvoice_state != "issued":
-            raise UserError(
-                _("Red letter: %s is not an issued e-invoice.", self.display_name)
-            )
+            raise UserError(_("Red letter: %s is not an issued e-invoice.", self.display_name))
         if reason not in dict(RED_REASONS):
             raise UserError(_("Red-letter Reason: choose one of the platform's four reasons."))
         taken = self.einvoice_red_ids.filtered(lambda m: m.einvoice_state in LIVE + ("issued",))

@@ -30,9 +30,7 @@ class SaleOrderLine(models.Model):
                 if move.einvoice_state != "issued":
                     continue
                 sign = -1.0 if move.move_type == "out_refund" else 1.0
-                qty += sign * item.product_uom_id._compute_quantity(
-                    item.quantity, line.product_uom
-                )
+                qty += sign * item.product_uom_id._compute_quantity(item.quantity, line.product_uom)
             line.qty_einvoiced = qty
 
 

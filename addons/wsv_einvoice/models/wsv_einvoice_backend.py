@@ -129,16 +129,16 @@ class WsvEinvoiceBackend(models.Model):
 
     def action_retry_failed(self):
         check_invoicing(self.env, watch=True)
-        moves = self.env["account.move"].sudo().search(
-            [("einvoice_backend_id", "in", self.ids), ("einvoice_state", "=", "failed")]
+        moves = (
+            self.env["account.move"]
+            .sudo()
+            .search([("einvoice_backend_id", "in", self.ids), ("einvoice_state", "=", "failed")])
         )
         moves._wsv_einvoice_enqueue()
         return True
 
     def action_view_moves(self):
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "wsv_einvoice.action_einvoice_moves"
-        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("wsv_einvoice.action_einvoice_moves")
         state = self.env.context.get("einvoice_state")
         action["domain"] = [("einvoice_backend_id", "in", self.ids)] + (
             [("einvoice_state", "in", state.split(","))] if state else []

@@ -78,7 +78,6 @@ class WsvInvoiceApplication(models.Model):
     )
     installment_id = fields.Many2one(
         "wsv.receivable.installment",
-        string="Installment",
         domain="[('order_id', '=', order_id), ('void', '=', False)]",
     )
     invoice_type = fields.Selection(INVOICE_TYPES, default="bs", required=True, tracking=True)

@@ -5,7 +5,7 @@ import urllib.request
 from unittest.mock import patch
 
 from odoo import Command
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import config
 
@@ -39,9 +39,7 @@ class TestEinvoice(FulfillmentCase):
         cls.product.write({"taxes_id": [Command.set(cls.vat13.ids)]})
         cls.product.product_tmpl_id.tax_classification_code = TAX_CODE
         cls.customer.write({"vat": BUYER_TAX, "street": "北京市西城区西长安街 86 号"})
-        cls.env["ir.config_parameter"].set_param(
-            "wsv_einvoice.pre_invoice_director_amount", 100000
-        )
+        cls.env["ir.config_parameter"].set_param("wsv_einvoice.pre_invoice_director_amount", 100000)
         cls.finance_b = new_test_user(
             cls.env, login="t_fin_ei2", groups="wsv_crm_customer.group_finance,base.group_user"
         )
@@ -223,9 +221,9 @@ class TestEinvoice(FulfillmentCase):
     # ------------------------------------------------------------ issuing
     def test_issued_once_with_number_date_files_and_the_chain_follows(self):
         contract = self.delivered(40)
-        contract.milestone_ids.filtered(lambda m: m.trigger == "delivery").sudo().trigger = (
-            "invoice"
-        )
+        contract.milestone_ids.filtered(
+            lambda m: m.trigger == "delivery"
+        ).sudo().trigger = "invoice"
         contract._wsv_generate_schedule()
         application = self.apply(contract)
         application.action_submit()

@@ -10,7 +10,6 @@ from odoo.exceptions import UserError
 from odoo.modules.registry import Registry
 
 from odoo.addons.queue_job.exception import RetryableJobError
-
 from odoo.addons.wsv_crm_customer.lib import retry
 
 from ..lib import mapping, sap_order
