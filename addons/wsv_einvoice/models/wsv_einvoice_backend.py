@@ -41,7 +41,6 @@ class WsvEinvoiceBackend(models.Model):
         "res.company", required=True, default=lambda self: self.env.company
     )
     seller_tax_number = fields.Char(
-        string="Seller Tax Number",
         help="The tax number that issues (the platform's userTax). Empty: the company's.",
     )
     clerk = fields.Char(string="Issuer", default="WSV", help="开票人 on the invoices.")
