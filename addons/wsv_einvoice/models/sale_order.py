@@ -1,5 +1,7 @@
 """The contract's invoiced step follows its issued e-invoices (blue less red), and so do the
-installments that fall due on invoicing."""
+installments that fall due on invoicing. An invoice that never goes to the platform (posted
+in Odoo's own flow, or issued elsewhere) counts once posted, as before; one handed to the
+platform counts once the platform issued it."""
 
 from odoo import api, fields, models
 
@@ -7,11 +9,24 @@ from odoo.addons.wsv_fulfillment.lib import schedule
 from odoo.addons.wsv_fulfillment.models.sale_order import INSTALLMENT_READERS
 
 
+def counts(move):
+    """Does this customer invoice or credit note count as invoiced?"""
+    if move.state != "posted" or move.move_type not in ("out_invoice", "out_refund"):
+        return False
+    return move.einvoice_state in (False, "issued")
+
+
+def invoice_date(move):
+    return move.einvoice_date or move.invoice_date
+
+
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
 
     qty_einvoiced = fields.Float(
-        string="E-invoiced Quantity",
+        string="Issued Invoiced Quantity",
+        help="Invoiced by invoices the tax platform issued (or posted without the platform), "
+        "less their red letters.",
         compute="_compute_qty_einvoiced",
         store=True,
         digits="Product Unit of Measure",
@@ -19,6 +34,7 @@ class SaleOrderLine(models.Model):
 
     @api.depends(
         "invoice_lines.move_id.einvoice_state",
+        "invoice_lines.move_id.state",
         "invoice_lines.quantity",
         "invoice_lines.move_id.move_type",
     )
@@ -27,7 +43,7 @@ class SaleOrderLine(models.Model):
             qty = 0.0
             for item in line.sudo().invoice_lines:
                 move = item.move_id
-                if move.einvoice_state != "issued":
+                if not counts(move):
                     continue
                 sign = -1.0 if move.move_type == "out_refund" else 1.0
                 qty += sign * item.product_uom_id._compute_quantity(item.quantity, line.product_uom)
@@ -68,14 +84,12 @@ class SaleOrder(models.Model):
             order.invoiced_percent = invoiced / total * 100 if total else 0.0
 
     def _wsv_events(self, deliveries):
-        # an invoice counts once the tax platform issued it, on its issue date
+        # an e-invoice counts once the tax platform issued it, on its issue date
         events = super()._wsv_events(deliveries)
         issued = [
-            (move.einvoice_date, move.amount_total)
+            (invoice_date(move), move.amount_total)
             for move in self.sudo().invoice_ids
-            if move.move_type == "out_invoice"
-            and move.einvoice_state == "issued"
-            and move.einvoice_date
+            if move.move_type == "out_invoice" and counts(move) and invoice_date(move)
         ]
         return schedule.Events(
             signing=events.signing,

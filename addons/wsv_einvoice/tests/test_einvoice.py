@@ -228,7 +228,19 @@ class TestEinvoice(FulfillmentCase):
         application = self.apply(contract)
         application.action_submit()
         move = application.move_id.sudo()
-        outcome, waits = self.issue(move)
+        # finance corrects the buyer before issuing; sales no longer
+        move.with_user(self.finance).einvoice_buyer_phone = "010-66597114"
+        with self.refused("corrected by finance"):
+            move.with_user(self.sales_a1).einvoice_buyer_phone = "010-0"
+        with trap_jobs() as trap:
+            move.with_user(self.finance).action_wsv_einvoice_issue()
+            trap.assert_jobs_count(1)
+        # posted and with the platform, but not issued yet: not invoiced in the chain
+        self.assertEqual((move.state, move.einvoice_state), ("posted", "queued"))
+        self.assertEqual(contract.invoiced_percent, 0.0)
+        with self.refused("can no longer change"):
+            move.with_user(self.finance).einvoice_buyer_phone = "010-1"
+        outcome, waits = self.run_job(move)
         self.assertEqual(move.einvoice_state, "issued", move.einvoice_message)
         self.assertTrue(waits)  # the platform answered "开票中" first
         self.assertRegex(move.einvoice_number, r"^\d{20}$")
