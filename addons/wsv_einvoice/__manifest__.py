@@ -6,7 +6,12 @@
     "website": "https://wsv.example.com/crm",
     "author": "WSV",
     "license": "AGPL-3",
-    "depends": ["wsv_fulfillment", "queue_job", "base_tier_validation"],
+    "depends": [
+        "wsv_fulfillment",
+        "queue_job",
+        "base_tier_validation",
+        "account_financial_risk",
+    ],
     "external_dependencies": {"python": ["requests", "cn2an"]},
     "data": [
         "security/ir.model.access.csv",

@@ -608,8 +608,7 @@ class SaleOrder(models.Model):
         self.review_result_ids.sudo().unlink()
         # credit figures are finance's fields: the review reads them, in one query, for
         # whoever submits
-        partners = self.partner_id.commercial_partner_id.sudo()
-        credit = {p.id: (p.credit_limit, p.credit) for p in partners}
+        credit = self._wsv_credit_figures(self.partner_id.commercial_partner_id.sudo())
         products = {
             p.id: {
                 "product": p.display_name,
@@ -648,6 +647,10 @@ class SaleOrder(models.Model):
                 {"review_verdict": verdict, "review_failed_rule_ids": [(6, 0, list(failed))]}
             )
         self.env["wsv.review.result"].sudo().create(results)
+
+    def _wsv_credit_figures(self, partners):
+        """{customer id: (credit limit, open receivables)}, in the company's currency."""
+        return {p.id: (p.credit_limit, p.credit) for p in partners}
 
     def _review_message(self, rule, result):
         """Translated sentences for a failed rule: (for everyone who sees the contract, with

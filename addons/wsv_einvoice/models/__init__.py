@@ -1,5 +1,6 @@
 from . import (
     product,
+    res_partner,
     res_config_settings,
     wsv_einvoice_backend,
     wsv_invoice_application,

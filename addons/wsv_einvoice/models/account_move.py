@@ -222,6 +222,17 @@ class AccountMove(models.Model):
         self._check_not_with_platform()
         return super().button_draft()
 
+    @api.depends("einvoice_state")
+    def _compute_show_reset_to_draft_button(self):
+        super()._compute_show_reset_to_draft_button()
+        for move in self.filtered(lambda m: m.einvoice_state in ("queued", "issuing", "issued")):
+            move.show_reset_to_draft_button = False
+
+    def _reverse_moves(self, default_values_list=None, cancel=False):
+        # an e-invoice is reversed on the platform too: by its red letter, not a bare credit note
+        self._check_not_with_platform()
+        return super()._reverse_moves(default_values_list, cancel)
+
     def button_cancel(self):
         self._check_not_with_platform()
         return super().button_cancel()
@@ -383,7 +394,13 @@ class AccountMove(models.Model):
         self._einvoice_fill_defaults()
         for move in self:
             move._einvoice_with_order_no()._einvoice_payload()
-        self.filtered(lambda m: m.state == "draft").action_post()
+        drafts = self.filtered(lambda m: m.state == "draft")
+        if drafts:
+            posted = drafts.action_post()
+            if isinstance(posted, dict):
+                # OCA financial risk asks finance to confirm an invoice over the customer's
+                # risk: once confirmed (posted), Issue hands it to the platform
+                return posted
         self._wsv_einvoice_enqueue()
         return True
 

@@ -61,6 +61,9 @@ class WsvEinvoiceBackend(models.Model):
     failed_count = fields.Integer(compute="_compute_counts")
     issuing_count = fields.Integer(compute="_compute_counts")
     issued_count = fields.Integer(compute="_compute_counts")
+    open_application_count = fields.Integer(
+        string="Open Applications", compute="_compute_open_application_count"
+    )
 
     @api.depends_context("uid")
     def _compute_counts(self):
@@ -76,6 +79,26 @@ class WsvEinvoiceBackend(models.Model):
             backend.failed_count = counts.get("failed", 0)
             backend.issuing_count = counts.get("queued", 0) + counts.get("issuing", 0)
             backend.issued_count = counts.get("issued", 0)
+
+    @api.depends_context("uid")
+    def _compute_open_application_count(self):
+        # the reader's own (their record rules decide), as the menu shows them; none for a
+        # reader of the platform who reads no applications (the integration administrator)
+        Application = self.env["wsv.invoice.application"]
+        count = (
+            Application.search_count([("state", "in", ("draft", "review", "approved", "rejected"))])
+            if Application.has_access("read")
+            else 0
+        )
+        for backend in self:
+            backend.open_application_count = count
+
+    def action_view_applications(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "wsv_einvoice.wsv_invoice_application_action"
+        )
+        action["context"] = {"search_default_open": 1}
+        return action
 
     def _tax_number(self):
         self.ensure_one()

@@ -258,6 +258,9 @@ class TestEinvoice(FulfillmentCase):
         # issued: reversed by a red letter, never reset or cancelled
         with self.refused("reversed with a red-letter invoice"):
             move.with_user(self.finance).button_draft()
+        with self.refused("reversed with a red-letter invoice"):
+            move.with_user(self.finance)._reverse_moves()
+        self.assertFalse(move.show_reset_to_draft_button)
         # a job run again asks nothing of the platform
         self.assertEqual(move._wsv_einvoice_run(), "issued")
 
@@ -350,3 +353,25 @@ class TestEinvoice(FulfillmentCase):
         self.assertEqual(move.einvoice_state, "issued")
         self.assertEqual(move.einvoice_number, result.invoice_no)
         self.assertEqual(move.einvoice_attempt_ids[0].outcome, "callback")
+
+    # ------------------------------------------------------------ credit from the ledger
+    def test_the_release_and_the_review_read_the_ledger(self):
+        contract = self.delivered(40)
+        application = self.apply(contract)
+        application.action_submit()
+        move = application.move_id.sudo()
+        self.issue(move)
+        customer = self.customer.sudo()
+        exposure = customer._wsv_ledger_exposure(self.env.company)
+        self.assertAlmostEqual(exposure, move.amount_total, 2)  # the open invoice
+        # a limit the next delivery alone would fit under, but not with the open invoice
+        request = self.request(contract, 1)
+        customer.credit_limit = exposure + request.amount / 2
+        request.action_submit()
+        self.assertIn("credit limit", request.failed_conditions)
+        customer.credit_limit = exposure + request.amount * 2
+        request.action_draft()
+        request.action_submit()
+        self.assertNotIn("credit limit", request.failed_conditions or "")
+        credit = contract._wsv_credit_figures(customer)
+        self.assertAlmostEqual(credit[customer.id][1], move.amount_total, 2)

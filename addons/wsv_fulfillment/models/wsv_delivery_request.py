@@ -179,6 +179,7 @@ class WsvDeliveryRequest(models.Model):
             unpaid, days = release.owed(items, today, rounding=currency.rounding)
             exposure += currency._convert(unpaid, company_currency, company, today)
             oldest = max(oldest, days)
+        exposure = self._wsv_exposure(customer, company, exposure)
         # and what this delivery will add
         exposure += (order.currency_id or company_currency)._convert(
             self.amount, company_currency, company, today
@@ -190,6 +191,11 @@ class WsvDeliveryRequest(models.Model):
             exposure=company_currency.round(exposure),
             oldest_overdue_days=oldest,
         )
+
+    def _wsv_exposure(self, customer, company, scheduled):
+        """What the customer owes, in the company's currency: here the unpaid installments
+        that fell due (``scheduled``); where invoices run through Odoo, the ledger."""
+        return scheduled
 
     def _conditions(self):
         days = get_setting(self.env, "wsv_fulfillment.release_overdue_days", 0)
