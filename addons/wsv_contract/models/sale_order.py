@@ -648,6 +648,22 @@ class SaleOrder(models.Model):
             )
         self.env["wsv.review.result"].sudo().create(results)
 
+    @api.model
+    def _wsv_contract_by_reference(self, reference):
+        """A contract by its id or its contract number (as SAP and integrators know it),
+        among those the caller may read; a clear error for anything else (no SQL error for
+        a number where an id was expected)."""
+        if isinstance(reference, bool) or not isinstance(reference, int | str):
+            raise UserError(self.env._("Contract: give its id or its contract number."))
+        if isinstance(reference, str):
+            domain = [("contract_number", "=", reference.strip())]
+        else:
+            domain = [("id", "=", reference)]
+        order = self.search(domain + [("is_contract", "=", True)], limit=1)
+        if not order:
+            raise UserError(self.env._("Contract: there is no contract %s.", reference))
+        return order
+
     def _wsv_credit_figures(self, partners):
         """{customer id: (credit limit, open receivables)}, in the company's currency."""
         return {p.id: (p.credit_limit, p.credit) for p in partners}

@@ -41,3 +41,34 @@ class TierReview(models.Model):
     def unlink(self):
         self._check_contract_review()
         return super().unlink()
+
+
+class TierValidation(models.AbstractModel):
+    _inherit = "tier.validation"
+
+    def wsv_pending_reviews(self):
+        """Who must still approve: per pending or waiting review of these records, the
+        step's name, its status, its sequence, the group it was routed to and its reviewers
+        (id, name, login). Readable by whoever reads the records."""
+        self.check_access("read")
+        result = []
+        for record in self:
+            for review in (
+                record.sudo()
+                .review_ids.filtered(lambda r: r.status in ("waiting", "pending"))
+                .sorted("sequence")
+            ):
+                result.append(
+                    {
+                        "res_id": record.id,
+                        "name": review.name,
+                        "status": review.status,
+                        "sequence": review.sequence,
+                        "group": review.definition_id.reviewer_group_id.name or False,
+                        "reviewers": [
+                            {"id": user.id, "name": user.name, "login": user.login}
+                            for user in review.reviewer_ids
+                        ],
+                    }
+                )
+        return result

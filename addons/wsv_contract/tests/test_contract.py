@@ -197,6 +197,13 @@ class TestContractReview(ContractCase):
             .search([("contract_state", "=", "review"), ("can_review", "=", True)])
         )
         self.assertIn(contract, to_review)
+        # the salesperson (or an integrator) asks who must still approve
+        [pending] = contract.with_user(self.sales_a1).wsv_pending_reviews()
+        self.assertEqual(pending["res_id"], contract.id)
+        self.assertEqual(pending["group"], self.warranty_rule.reviewer_group_id.name)
+        self.assertIn(self.reviewer.login, [r["login"] for r in pending["reviewers"]])
+        with self.assertRaises(AccessError):
+            contract.with_user(self.sales_b1).wsv_pending_reviews()
 
     def test_tiers_are_named_in_the_company_language(self):
         rule = self.env.ref("wsv_contract.review_rule_warranty")

@@ -145,21 +145,39 @@ class ResPartner(models.Model):
 
     @api.model
     def wsv_duplicate_check(self, values):
-        """Duplicate check for integrators and the web client: the customers like ``values``
-        that the user may see, with how they match, their owner and pool state."""
-        matches = self._find_duplicates(values)
-        partners = self.browse([m["id"] for m in matches])
+        """Duplicate check for integrators and the web client: it predicts what ``create``
+        will say. Every customer like ``values``, with how it matches; those the user may see
+        with their name, code, owner and pool state, the others (another salesperson's)
+        without anything of theirs (``visible`` False, no id). ``blocks_create``: create
+        refuses the values because of it; ``reason_allows``: a Duplicate Reason lets it
+        through (an equal credit code never does)."""
+        matches = self._find_duplicates(values, visible_only=False)
+        partners = self.browse([m["id"] for m in matches if m["visible"]])
         by_id = {p.id: p for p in partners}
-        return [
-            {
-                **m,
-                "name": by_id[m["id"]].name,
-                "customer_code": by_id[m["id"]].customer_code or False,
-                "owner": by_id[m["id"]].user_id.name or False,
-                "pool_state": by_id[m["id"]].pool_state,
+        result = []
+        for m in matches:
+            only_code = m["match"] == ["credit_code"]
+            entry = {
+                "match": m["match"],
+                "similarity": m["similarity"],
+                "visible": m["visible"],
+                "blocks_create": True,
+                "reason_allows": not only_code and "credit_code" not in m["match"],
             }
-            for m in matches
-        ]
+            partner = by_id.get(m["id"])
+            if partner:
+                entry.update(
+                    id=partner.id,
+                    name=partner.name,
+                    customer_code=partner.customer_code or False,
+                    owner=partner.user_id.name or False,
+                    pool_state=partner.pool_state,
+                )
+            else:
+                entry.update(id=False, name=False, customer_code=False, owner=False)
+                entry["pool_state"] = False
+            result.append(entry)
+        return result
 
     def _check_duplicates_before_save(self, vals_list):
         """A fuzzy match needs a reason (kept and logged); no reason, no change."""

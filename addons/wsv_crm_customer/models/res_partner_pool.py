@@ -62,10 +62,39 @@ class ResPartner(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         now = fields.Datetime.now()
-        for vals in vals_list:
+        user = self.env.user
+        # a salesperson's new customer is theirs (within the holding limits), unless given
+        # to the pool on purpose (user_id False); managers assign as they create
+        own = (
+            not self.env.su
+            and not trusted(self.env, "wsv_pool_move")
+            and user.has_group("wsv_crm_customer.group_salesperson")
+            and not user.has_group("wsv_crm_customer.group_sales_manager")
+        )
+        mine = []
+        for index, vals in enumerate(vals_list):
+            if own and context_value(self.env, vals, "is_customer"):
+                owner = context_value(self.env, vals, "user_id")
+                if owner is None:
+                    vals["user_id"] = owner = user.id
+                    vals.setdefault("team_id", user.sale_team_id.id)
+                if owner and owner != user.id:
+                    raise UserError(
+                        self.env._(
+                            "Owner: a salesperson's new customer is their own or the public "
+                            "pool's (Salesperson empty); ask a sales manager to assign it."
+                        )
+                    )
+                if owner:
+                    mine.append(index)
             if context_value(self.env, vals, "user_id"):
                 vals.setdefault("owner_date", now)
-        return super().create(vals_list)
+        partners = super().create(vals_list)
+        if mine:
+            partners.browse([partners[i].id for i in mine])._check_holding_limits(
+                user, creating=True
+            )
+        return partners
 
     def write(self, vals):
         if trusted(self.env, "wsv_pool_move") or not {"user_id", "team_id", "is_customer"} & set(
@@ -270,13 +299,15 @@ class ResPartner(models.Model):
                 )
             )
 
-    def _check_holding_limits(self, user):
+    def _check_holding_limits(self, user, creating=False):
         limits = self.env["wsv.holding.limit"].search([])._as_rules()
         if not limits:
             return
-        # the claiming salesperson's own customers: readable to them as they are
+        # the claiming salesperson's own customers: readable to them as they are (less these,
+        # when they are being created as theirs)
         held = self.search_fetch(
-            [("user_id", "=", user.id), ("is_customer", "=", True)], ["grade", "last_won_date"]
+            [("user_id", "=", user.id), ("is_customer", "=", True), ("id", "not in", self.ids)],
+            ["grade", "last_won_date"],
         )
         broken = broken_limits(
             limits,
@@ -286,12 +317,24 @@ class ResPartner(models.Model):
         )
         if broken:
             limit, total = broken[0]
+            grade = self.env._(" of grade %s", limit.grade) if limit.grade else ""
+            if creating:
+                raise UserError(
+                    self.env._(
+                        "Salesperson: holding limit reached: at most %(max)s customers%(grade)s "
+                        "per salesperson; this new customer would make %(total)s. Create it "
+                        "for the public pool (Salesperson empty) or release one first.",
+                        max=limit.max_customers,
+                        grade=grade,
+                        total=total,
+                    )
+                )
             raise UserError(
                 self.env._(
                     "Claim: holding limit reached: at most %(max)s customers%(grade)s per "
                     "salesperson; this claim would make %(total)s.",
                     max=limit.max_customers,
-                    grade=self.env._(" of grade %s", limit.grade) if limit.grade else "",
+                    grade=grade,
                     total=total,
                 )
             )

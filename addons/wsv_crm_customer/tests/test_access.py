@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
 from .common import CustomerCase
@@ -45,14 +45,23 @@ class TestCustomerAccess(CustomerCase):
             self.pool.with_user(self.sales_a1).unlink()
         self.assertTrue(self.pool.exists())
 
-    def test_duplicate_check_shows_only_visible(self):
+    def test_duplicate_check_predicts_create_and_shows_only_what_is_visible(self):
         code_owned = self.own_b1.name
-        found = (
-            self.env["res.partner"]
-            .with_user(self.sales_a1)
-            .wsv_duplicate_check({"name": code_owned})
-        )
+        Partner = self.env["res.partner"].with_user(self.sales_a1)
+        found = Partner.wsv_duplicate_check({"name": code_owned})
         self.assertNotIn(self.own_b1.id, [m["id"] for m in found])
+        # another salesperson's customer: the refusal is predicted, nothing of it is shown
+        hidden = [m for m in found if not m["visible"]]
+        self.assertTrue(hidden)
+        for match in hidden:
+            self.assertEqual(
+                (match["id"], match["name"], match["owner"], match["customer_code"]),
+                (False, False, False, False),
+            )
+            self.assertTrue(match["blocks_create"] and match["reason_allows"])
+            self.assertIn("name", match["match"])
+        with self.assertRaisesRegex(ValidationError, "owned by other salespeople"):
+            Partner.create({"name": code_owned, "is_customer": True, "is_company": True})
         found = (
             self.env["res.partner"]
             .with_user(self.director)

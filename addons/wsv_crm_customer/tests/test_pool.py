@@ -19,6 +19,35 @@ class TestPool(CustomerCase):
         self.assertEqual(owned.pool_state, "private")
         self.assertEqual(owned.team_id, self.team_a)
 
+    def test_a_salespersons_new_customer_is_theirs_within_the_limits(self):
+        Partner = self.env["res.partner"].with_user(self.sales_a1)
+        values = {"is_company": True, "is_customer": True}
+        mine = Partner.create({"name": "孙磊新建测试电力有限公司", **values})
+        self.assertEqual((mine.user_id, mine.team_id), (self.sales_a1, self.team_a))
+        self.assertEqual(mine.pool_state, "private")
+        pooled = Partner.create({"name": "公海新建测试电力有限公司", "user_id": False, **values})
+        self.assertEqual(pooled.pool_state, "pool")
+        with self.assertRaises(UserError) as caught:
+            Partner.create(
+                {"name": "他人新建测试电力有限公司", "user_id": self.sales_a2.id, **values}
+            )
+        self.assertIn("their own or the public pool", str(caught.exception))
+        # the holding limit counts a new customer as it counts a claim
+        self.env["wsv.holding.limit"].create({"max_customers": 1})
+        with self.assertRaises(UserError) as caught:
+            Partner.create({"name": "超限新建测试电力有限公司", **values})
+        self.assertIn("this new customer would make 2", str(caught.exception))
+        self.assertFalse(
+            self.env["res.partner"].search([("name", "=", "超限新建测试电力有限公司")])
+        )
+        # a manager's new customer without a salesperson is still the pool's
+        manager_made = (
+            self.env["res.partner"]
+            .with_user(self.manager_a)
+            .create({"name": "经理新建测试电力有限公司", **values})
+        )
+        self.assertEqual(manager_made.pool_state, "pool")
+
     def test_claim_and_release_log_moves(self):
         customer = self.make_customer()
         self.env.cr.precommit.run()  # tracking compares with the values at the last commit

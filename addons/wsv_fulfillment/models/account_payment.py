@@ -55,14 +55,47 @@ class AccountPayment(models.Model):
                     )
                 )
 
-    def action_wsv_allocate(self):
+    def _wsv_allocation_scope(self, contract=None, installment_ids=None):
+        """The domain that narrows an allocation to one contract (its id or number) or to
+        given installments, all of this payment's customer."""
+        _ = self.env._
+        customer = self.partner_id.commercial_partner_id
+        if installment_ids:
+            if not isinstance(installment_ids, list | tuple) or not all(
+                isinstance(i, int) for i in installment_ids
+            ):
+                raise UserError(_("Installments: give a list of installment ids."))
+            found = self.env["wsv.receivable.installment"].search(
+                [("id", "in", list(installment_ids)), ("partner_id", "=", customer.id)]
+            )
+            if len(found) != len(set(installment_ids)):
+                raise UserError(_("Installments: some are not installments of %s.", customer.name))
+            return [("installment_id", "in", found.ids)], [("id", "in", found.ids)]
+        if contract:
+            order = self.env["sale.order"]._wsv_contract_by_reference(contract)
+            if order.partner_id.commercial_partner_id != customer:
+                raise UserError(
+                    _(
+                        "Contract: %(number)s is not a contract of %(customer)s.",
+                        number=order.contract_number,
+                        customer=customer.name,
+                    )
+                )
+            return [("order_id", "=", order.id)], [("order_id", "=", order.id)]
+        return [], []
+
+    def action_wsv_allocate(self, contract=None, installment_ids=None):
         """Book the payment: first the collections the salespeople confirmed for this
         customer (the money they said came in), oldest first while the payment covers them;
-        then what is left over the customer's open installments, the earliest due first."""
+        then what is left over the customer's open installments, the earliest due first.
+        ``contract`` (id or contract number) or ``installment_ids`` keep it to those."""
         self.ensure_one()
         _ = self.env._
         if self.partner_type != "customer" or self.payment_type != "inbound":
             raise UserError(_("Payment: only money received from a customer is allocated."))
+        collections_scope, installments_scope = self._wsv_allocation_scope(
+            contract, installment_ids
+        )
         if self.state == "draft":
             self.action_post()  # allocating money received confirms the payment
         self._lock_wsv()
@@ -73,6 +106,7 @@ class AccountPayment(models.Model):
                 ("state", "=", "confirmed"),
                 ("currency_id", "=", self.currency_id.id),
                 ("order_id.contract_state", "!=", "cancel"),
+                *collections_scope,
             ],
             order="date, id",
         )
@@ -90,6 +124,7 @@ class AccountPayment(models.Model):
                 ("due_date", "!=", False),
                 ("currency_id", "=", self.currency_id.id),
                 ("order_id.contract_state", "!=", "cancel"),
+                *installments_scope,
             ],
             order="due_date, id",
         )

@@ -433,9 +433,7 @@ class WsvDeliveryRequestSap(models.Model):
     _inherit = "wsv.delivery.request"
 
     @api.model
-    def record_delivery(self, order_id, delivery_date, quantities, reference=False):
-        """A delivery that has happened, as reported by SAP: {contract line id: quantity}.
-        It is a fact, so no release check; the quantities still may not exceed the contract."""
+    def _check_reporter(self):
         # the release conditions are skipped: only integrations and administrators report
         if not self.env.user.has_group(
             "wsv_crm_customer.group_integration_admin"
@@ -443,10 +441,89 @@ class WsvDeliveryRequestSap(models.Model):
             raise UserError(
                 self.env._("Deliveries from SAP are reported by an Integration Administrator.")
             )
+
+    @api.model
+    def _wsv_line_keys(self, line):
+        """How an outside system may name a contract line (SAP adds its item number)."""
+        return {"line_id": line.id}
+
+    @api.model
+    def contract_lines(self, contract):
+        """The product lines of a contract (its id or contract number), as a delivery is
+        reported against them: line_id, the keys other systems use, product, internal
+        reference, ordered and delivered quantities."""
+        self._check_reporter()
         # (sudo: an integration account holds no sales rights; the group check above decides)
-        order = self.env["sale.order"].sudo().browse(order_id).exists()
-        if not order:
-            raise UserError(self.env._("Contract: no contract with id %s.", order_id))
+        order = self.env["sale.order"].sudo()._wsv_contract_by_reference(contract)
+        return [
+            {
+                **self._wsv_line_keys(line),
+                "product": line.product_id.display_name,
+                "default_code": line.product_id.default_code or False,
+                "qty_ordered": line.product_uom_qty,
+                "qty_delivered": line.qty_delivered,
+            }
+            for line in order.order_line.filtered(lambda r: not r.display_type and r.product_id)
+        ]
+
+    @api.model
+    def _wsv_resolve_quantities(self, order, quantities):
+        """{contract line: quantity} from {line id: qty} or a list of rows naming the line
+        by one of its keys (``line_id``, or SAP's ``sap_item``) with a ``qty``."""
+        _ = self.env._
+        lines = order.order_line.filtered(lambda r: not r.display_type and r.product_id)
+        index = {}
+        for line in lines:
+            for key, value in self._wsv_line_keys(line).items():
+                if value:
+                    index[(key, str(value).lstrip("0") or "0")] = line
+        if isinstance(quantities, dict):
+            rows = [{"line_id": key, "qty": qty} for key, qty in quantities.items()]
+        elif isinstance(quantities, list | tuple):
+            rows = quantities
+        else:
+            raise UserError(_("Quantities: give {line id: quantity} or a list of rows."))
+        resolved = {}
+        for row in rows:
+            keys = [k for k in row if k != "qty"] if isinstance(row, dict) else []
+            if len(keys) != 1 or "qty" not in row:
+                raise UserError(
+                    _("Quantities: each row names its line once (line_id or sap_item) and a qty.")
+                )
+            key, value = keys[0], str(row[keys[0]]).strip()
+            line = index.get((key, value.lstrip("0") or "0"))
+            if line is None:
+                raise UserError(
+                    _(
+                        "Quantities: %(key)s %(value)s is not a product line of contract "
+                        "%(number)s.",
+                        key=key,
+                        value=value,
+                        number=order.contract_number,
+                    )
+                )
+            qty = row["qty"]
+            if isinstance(qty, bool) or not isinstance(qty, int | float):
+                raise UserError(_("Quantity: %s is not a number.", qty))
+            resolved[line] = resolved.get(line, 0.0) + qty
+        return resolved
+
+    @api.model
+    def record_delivery(self, contract, delivery_date, quantities, reference=False):
+        """A delivery that has happened, as reported by SAP: ``contract`` by id or contract
+        number, ``quantities`` as {line id: qty} or rows [{"sap_item": "000010", "qty": 5}].
+        It is a fact, so no release check; the quantities still may not exceed the contract.
+        Returns the delivery request's id (the same one for a delivery note reported twice)."""
+        self._check_reporter()
+        _ = self.env._
+        # (sudo: an integration account holds no sales rights; the group check above decides)
+        order = self.env["sale.order"].sudo()._wsv_contract_by_reference(contract)
+        try:
+            day = fields.Date.to_date(delivery_date)
+        except (ValueError, TypeError):
+            day = None
+        if not day:
+            raise UserError(_("Delivery Date: %s is not a date (YYYY-MM-DD).", delivery_date))
         if reference:
             # SAP (or a retried job) may report one delivery note twice: it counts once
             known = self.sudo().search(
@@ -454,6 +531,7 @@ class WsvDeliveryRequestSap(models.Model):
             )
             if known:
                 return known[0].id
+        resolved = self._wsv_resolve_quantities(order, quantities)
         request = (
             self.sudo()
             ._wsv_system()
@@ -461,12 +539,12 @@ class WsvDeliveryRequestSap(models.Model):
                 {
                     "order_id": order.id,
                     "source": "sap",
-                    "delivery_date": delivery_date,
-                    "request_date": delivery_date,
+                    "delivery_date": day,
+                    "request_date": day,
                     "reference": reference or False,
                     "line_ids": [
-                        Command.create({"order_line_id": int(line_id), "qty": qty})
-                        for line_id, qty in quantities.items()
+                        Command.create({"order_line_id": line.id, "qty": qty})
+                        for line, qty in resolved.items()
                     ],
                 }
             )

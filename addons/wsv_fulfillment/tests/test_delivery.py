@@ -155,6 +155,44 @@ class TestDeliveryRelease(FulfillmentCase):
         with self.refused("Quantity"):
             Request.record_delivery(contract.id, "2026-03-02", {contract.order_line.id: 1})
 
+    def test_sap_reports_by_contract_number_with_clear_errors(self):
+        contract = self.signed()
+        integration = new_test_user(
+            self.env, login="t_integration2", groups="wsv_crm_customer.group_integration_admin"
+        )
+        Request = self.env["wsv.delivery.request"].with_user(integration)
+        # the integration account reads no contracts: it asks for the lines by number
+        [line] = Request.contract_lines(contract.contract_number)
+        self.assertEqual(
+            (line["line_id"], line["qty_ordered"], line["qty_delivered"]),
+            (contract.order_line.id, 100.0, 0.0),
+        )
+        request_id = Request.record_delivery(
+            contract.contract_number, "2026-03-01", [{"line_id": line["line_id"], "qty": 30}]
+        )
+        self.assertEqual(Request.browse(request_id).state, "delivered")
+        self.assertAlmostEqual(contract.delivered_percent, 30.0)
+        for args, pattern in (
+            (("HT-NO-SUCH", "2026-03-01", {}), "Contract: there is no contract HT-NO-SUCH"),
+            ((None, "2026-03-01", {}), "Contract: give its id or its contract number"),
+            ((contract.contract_number, "03/01/2026", {}), "Delivery Date: 03/01/2026"),
+            (
+                (contract.contract_number, "2026-03-01", {"999999": 1}),
+                "Quantities: line_id 999999 is not a product line",
+            ),
+            (
+                (contract.contract_number, "2026-03-01", [{"line_id": line["line_id"]}]),
+                "Quantities: each row",
+            ),
+            (
+                (contract.contract_number, "2026-03-01", {str(line["line_id"]): "x"}),
+                "Quantity: x is not a number",
+            ),
+        ):
+            with self.subTest(args=args), self.refused(pattern):
+                Request.record_delivery(*args)
+        self.assertAlmostEqual(contract.delivered_percent, 30.0)  # nothing changed
+
     def test_salesperson_sees_only_their_own_requests(self):
         mine = self.request(self.signed(), 10)
         other = self.request(self.signed(user=self.sales_b1, partner_id=self.customer_b.id), 10)

@@ -196,6 +196,26 @@ class TestCollections(FulfillmentCase):
                 }
             )
 
+    def test_a_payment_for_one_contract_stays_on_it(self):
+        first, second = self.signed(), self.signed()
+        first_advance = self.installment(first, "signing")
+        second_advance = self.installment(second, "signing")
+        payment = self.pay(self.customer, second_advance.amount)
+        with self.refused("Contract: there is no contract HT-NONE"):
+            payment.with_user(self.finance).action_wsv_allocate(contract="HT-NONE")
+        other = self.signed(user=self.sales_b1, partner_id=self.customer_b.id)
+        with self.refused("is not a contract of"):
+            payment.with_user(self.finance).action_wsv_allocate(contract=other.contract_number)
+        with self.refused("Installments: some are not installments of"):
+            payment.with_user(self.finance).action_wsv_allocate(
+                installment_ids=[self.installment(other, "signing").id]
+            )
+        self.assertFalse(payment.wsv_collection_ids)  # nothing booked by the refusals
+        payment.with_user(self.finance).action_wsv_allocate(contract=second.contract_number)
+        # earliest due first would have taken the first contract's advance
+        self.assertEqual(first_advance.amount_collected, 0.0)
+        self.assertEqual(second_advance.status, "collected")
+
     def test_a_contract_in_dinars_is_scheduled_and_collected_to_the_fils(self):
         kwd = self.env.ref("base.KWD")
         kwd.active = True

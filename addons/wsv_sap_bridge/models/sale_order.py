@@ -282,3 +282,15 @@ class SaleOrderLine(models.Model):
     def _wsv_sap_material(self):
         product = self.product_id
         return product.sap_material_number or product.default_code or ""
+
+
+class WsvDeliveryRequest(models.Model):
+    _inherit = "wsv.delivery.request"
+
+    @api.model
+    def _wsv_line_keys(self, line):
+        # SAP reports deliveries by its item number (000010, 000020, ...)
+        keys = super()._wsv_line_keys(line)
+        if line.sap_item_number:
+            keys["sap_item"] = f"{line.sap_item_number:06d}"
+        return keys

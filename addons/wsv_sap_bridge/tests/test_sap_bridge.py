@@ -239,6 +239,21 @@ class TestSapBridge(FulfillmentCase):
         self.assertEqual((contract.sap_delivery_status, contract.sap_billing_status), ("B", "A"))
 
     # ------------------------------------------------------------ who may do what
+    def test_sap_reports_a_delivery_by_contract_number_and_item_number(self):
+        contract, sending = self.sign()
+        self.assertFalse(self.run_job(sending))  # in SAP: its items are numbered
+        Request = self.env["wsv.delivery.request"].with_user(self.integration)
+        [line] = Request.contract_lines(contract.contract_number)
+        self.assertEqual(line["sap_item"], "000010")
+        Request.record_delivery(
+            contract.contract_number, "2026-12-01", [{"sap_item": "10", "qty": 25}], "80009001"
+        )
+        self.assertAlmostEqual(contract.delivered_percent, 25.0)
+        with self.assertRaisesRegex(UserError, "sap_item 000020 is not a product line"):
+            Request.record_delivery(
+                contract.contract_number, "2026-12-02", [{"sap_item": "000020", "qty": 1}]
+            )
+
     def test_sap_facts_are_the_systems(self):
         contract, sending = self.sign()
         for user in (contract.user_id, self.director, self.finance):
