@@ -224,9 +224,10 @@ class AccountMove(models.Model):
 
     @api.depends("einvoice_state")
     def _compute_show_reset_to_draft_button(self):
-        super()._compute_show_reset_to_draft_button()
+        result = super()._compute_show_reset_to_draft_button()
         for move in self.filtered(lambda m: m.einvoice_state in ("queued", "issuing", "issued")):
             move.show_reset_to_draft_button = False
+        return result
 
     def _reverse_moves(self, default_values_list=None, cancel=False):
         # an e-invoice is reversed on the platform too: by its red letter, not a bare credit note

@@ -32,11 +32,3 @@ class WsvDeliveryRequest(models.Model):
 
     def _wsv_exposure(self, customer, company, scheduled):
         return customer._wsv_ledger_exposure(company)
-
-
-class SaleOrder(models.Model):
-    _inherit = "sale.order"
-
-    def _wsv_credit_figures(self, partners):
-        company = self.company_id[:1] or self.env.company
-        return {p.id: (p.credit_limit, p._wsv_ledger_exposure(company)) for p in partners}

@@ -99,6 +99,11 @@ class SaleOrder(models.Model):
             warranty_end=events.warranty_end,
         )
 
+    def _wsv_credit_figures(self, partners):
+        # the review reads the customer's exposure from the ledger (see res_partner)
+        company = self.company_id[:1] or self.env.company
+        return {p.id: (p.credit_limit, p._wsv_ledger_exposure(company)) for p in partners}
+
     def action_wsv_apply_invoice(self):
         """A new invoice application for this contract, its lines proposed from what was
         delivered and not invoiced."""
