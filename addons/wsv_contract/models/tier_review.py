@@ -50,6 +50,8 @@ class TierValidation(models.AbstractModel):
         """Who must still approve: per pending or waiting review of these records, the
         step's name, its status, its sequence, the group it was routed to and its reviewers
         (id, name, login). Readable by whoever reads the records."""
+        if not (self.env.su or self.env.user.has_group("base.group_user")):
+            raise UserError(self.env._("Approvals: who approves is shown to the company's users."))
         self.check_access("read")
         result = []
         for record in self:

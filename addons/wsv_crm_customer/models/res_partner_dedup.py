@@ -2,7 +2,7 @@
 (PostgreSQL trigram similarity on an index), exact on the normalised phone and email."""
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
 from ..lib import dedup
@@ -150,23 +150,24 @@ class ResPartner(models.Model):
         with their name, code, owner and pool state, the others (another salesperson's)
         without anything of theirs (``visible`` False, no id). ``blocks_create``: create
         refuses the values because of it; ``reason_allows``: a Duplicate Reason lets it
-        through (an equal credit code never does)."""
+        through (an equal credit code never does). Of the others, nothing but that."""
+        if not (self.env.su or self.env.user.has_group("base.group_user")):
+            raise AccessError(self.env._("Duplicate check: for the company's own users."))
         matches = self._find_duplicates(values, visible_only=False)
         partners = self.browse([m["id"] for m in matches if m["visible"]])
         by_id = {p.id: p for p in partners}
         result = []
         for m in matches:
-            only_code = m["match"] == ["credit_code"]
             entry = {
-                "match": m["match"],
-                "similarity": m["similarity"],
                 "visible": m["visible"],
                 "blocks_create": True,
-                "reason_allows": not only_code and "credit_code" not in m["match"],
+                "reason_allows": "credit_code" not in m["match"],
             }
             partner = by_id.get(m["id"])
             if partner:
                 entry.update(
+                    match=m["match"],
+                    similarity=m["similarity"],
                     id=partner.id,
                     name=partner.name,
                     customer_code=partner.customer_code or False,
@@ -174,8 +175,11 @@ class ResPartner(models.Model):
                     pool_state=partner.pool_state,
                 )
             else:
-                entry.update(id=False, name=False, customer_code=False, owner=False)
-                entry["pool_state"] = False
+                # how it matched (and how alike the names are) would tell what it is
+                entry.update(
+                    match=False, similarity=False, id=False, name=False, customer_code=False
+                )
+                entry.update(owner=False, pool_state=False)
             result.append(entry)
         return result
 

@@ -101,6 +101,9 @@ class ResPartner(models.Model):
             vals
         ):
             return super().write(vals)
+        if vals.get("is_customer") and not self.env.su:
+            # becoming a customer is creating one: the same owner rule and limits
+            self.filtered(lambda p: not p.is_customer)._check_new_customers_owner(vals)
         customers = self.filtered("is_customer")
         if not customers or self.env.su:
             return super().write(vals)
@@ -129,6 +132,25 @@ class ResPartner(models.Model):
                 batch._pool_move(kind if user else "release", user, self.env._("Edited by hand"))
         rest = {k: v for k, v in vals.items() if k != "user_id"}
         return super().write(rest) if rest else True
+
+    def _check_new_customers_owner(self, vals):
+        """Partners a salesperson makes customers: theirs or the pool's, within the limits."""
+        user = self.env.user
+        if not self or user.has_group("wsv_crm_customer.group_sales_manager"):
+            return
+        if not user.has_group("wsv_crm_customer.group_salesperson"):
+            return
+        for partner in self:
+            owner = vals["user_id"] if "user_id" in vals else partner.user_id.id
+            if owner and owner != user.id:
+                raise UserError(
+                    self.env._(
+                        "Owner: a salesperson's new customer is their own or the public "
+                        "pool's (Salesperson empty); ask a sales manager to assign it."
+                    )
+                )
+        mine = self.filtered(lambda p: (vals.get("user_id", p.user_id.id)) == user.id)
+        mine._check_holding_limits(user, creating=True)
 
     # ------------------------------------------------------------ pool moves
     def _pool_customers(self):

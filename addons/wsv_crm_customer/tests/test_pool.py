@@ -40,6 +40,16 @@ class TestPool(CustomerCase):
         self.assertFalse(
             self.env["res.partner"].search([("name", "=", "超限新建测试电力有限公司")])
         )
+        # a contact made a customer afterwards meets the same rule
+        with self.assertRaises(UserError) as caught:
+            Partner.create(
+                {
+                    "name": "后转客户测试电力有限公司",
+                    "is_company": True,
+                    "user_id": self.sales_a2.id,
+                }
+            ).write({"is_customer": True})
+        self.assertIn("their own or the public pool", str(caught.exception))
         # a manager's new customer without a salesperson is still the pool's
         manager_made = (
             self.env["res.partner"]

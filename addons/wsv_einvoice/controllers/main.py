@@ -29,6 +29,8 @@ class EinvoiceCallback(http.Controller):
             content = json.loads(body)["content"]
             if isinstance(content, str):
                 content = json.loads(content)
+            if not isinstance(content, dict):
+                raise TypeError(content)
         except (ValueError, KeyError, TypeError):
             return request.make_json_response({"code": "E9101", "describe": "content"}, status=400)
         # the signature is the platform's credential: the result is applied as the system

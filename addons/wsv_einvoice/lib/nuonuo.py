@@ -113,7 +113,9 @@ def verify_callback(secret, app_key, query, body, signature):
     expected = sign(
         secret, CALLBACK, app_key, value.get("senid", ""), value.get("nonce", ""), timestamp, body
     )
-    return hmac.compare_digest(expected, signature or "")
+    signature = signature or ""
+    # (compare_digest takes ASCII text only: anything else is no signature of ours)
+    return signature.isascii() and hmac.compare_digest(expected, signature)
 
 
 def _date(epoch_ms):

@@ -60,6 +60,7 @@ SYSTEM_FIELDS = {
     "einvoice_state",
     "einvoice_order_no",
     "einvoice_generation",
+    "einvoice_platform_failed",
     "einvoice_serial",
     "einvoice_number",
     "einvoice_date",
@@ -77,6 +78,17 @@ SYSTEM_FIELDS = {
     "einvoice_attempt_count",
 }
 LIVE = ("queued", "issuing")
+# what an invoice with the platform no longer changes (Odoo's own write lets a user set them)
+FROZEN_WITH_PLATFORM = {
+    "state",
+    "line_ids",
+    "invoice_line_ids",
+    "partner_id",
+    "currency_id",
+    "move_type",
+    "invoice_date",
+    "date",
+}
 # a lock per invoice: a retried job and a callback never finish the same invoice side by side
 LOCK_KEY = 0x5AA
 
@@ -113,6 +125,9 @@ class AccountMove(models.Model):
         string="Platform Order No.", copy=False, readonly=True, index="btree_not_null"
     )
     einvoice_generation = fields.Integer(copy=False, readonly=True)
+    # the platform itself failed the current order number for good (status 22/24): only then
+    # does a retry take a new one; any other failure retries the same number
+    einvoice_platform_failed = fields.Boolean(copy=False, readonly=True)
     einvoice_serial = fields.Char(string="Platform Serial No.", copy=False, readonly=True)
     einvoice_number = fields.Char(
         string="E-invoice No.", copy=False, readonly=True, index="btree_not_null"
@@ -164,7 +179,10 @@ class AccountMove(models.Model):
         return self.env.su or trusted(self.env, GUARD_KEY)
 
     def _einvoice_system(self):
-        return self.sudo().with_context(**{GUARD_KEY: TRUSTED})
+        # the caller's default_* keys are dropped: Odoo would fill a created move from them
+        context = {k: v for k, v in self.env.context.items() if not k.startswith("default_")}
+        context[GUARD_KEY] = TRUSTED
+        return self.sudo().with_context(context)  # pylint: disable=context-overridden
 
     def _check_einvoice_values(self, vals, moves=None):
         """The platform's facts are the jobs'; finance corrects the buyer and the type until
@@ -201,11 +219,34 @@ class AccountMove(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._check_einvoice_values(vals)
+        # the platform's facts never come from a context default, whoever creates
+        if any(key.startswith("default_einvoice_") for key in self.env.context):
+            context = {
+                k: v for k, v in self.env.context.items() if not k.startswith("default_einvoice_")
+            }
+            # replacing the whole context is the point: it is how the keys are dropped
+            moves = self.with_context(context)  # pylint: disable=context-overridden
+            return super(AccountMove, moves).create(vals_list)
         return super().create(vals_list)
 
     def write(self, vals):
         self._check_einvoice_values(vals, self)
+        if not self._einvoice_trusted() and set(vals) & FROZEN_WITH_PLATFORM:
+            # an invoice with the platform keeps its state and lines: reversed by a red letter
+            self._check_not_with_platform()
         return super().write(vals)
+
+    def unlink(self):
+        sent = self.filtered(lambda m: m.einvoice_state or m.einvoice_order_no)
+        if sent and not self._einvoice_trusted():
+            raise UserError(
+                self.env._(
+                    "Invoice %s went to the e-invoice platform: it is kept, and reversed with "
+                    "a red-letter invoice.",
+                    sent[0].display_name,
+                )
+            )
+        return super().unlink()
 
     def _check_not_with_platform(self):
         live = self.filtered(lambda m: m.einvoice_state in ("queued", "issuing", "issued"))
@@ -418,6 +459,13 @@ class AccountMove(models.Model):
         """Retry failed (once the data is fixed) or stuck invoices; now, not at the next retry."""
         check_invoicing(self.env)
         moves = self.filtered(lambda m: m.einvoice_state in ("failed", "queued", "issuing"))
+        unposted = moves.filtered(lambda m: m.state != "posted")
+        if unposted:
+            raise UserError(
+                self.env._(
+                    "Invoice %s is not posted: post it, then issue it.", unposted[0].display_name
+                )
+            )
         live = moves.filtered(
             lambda m: m.einvoice_job_id.state in ("pending", "enqueued", "started")
         )
@@ -431,13 +479,24 @@ class AccountMove(models.Model):
 
     def _wsv_einvoice_enqueue(self):
         for move in self.with_env(job_env(self.env)):
-            if move.einvoice_state == "failed" and move.einvoice_serial:
+            if move.einvoice_state == "failed" and move.einvoice_platform_failed:
                 # the platform failed that order number for good: the retry is a new order
+                if move.einvoice_generation >= 9:
+                    raise UserError(
+                        self.env._(
+                            "Invoice %s failed on the platform ten times: ask the platform "
+                            "why before trying again.",
+                            move.display_name,
+                        )
+                    )
                 move._einvoice_system().write(
                     {
                         "einvoice_generation": move.einvoice_generation + 1,
+                        "einvoice_platform_failed": False,
                         "einvoice_order_no": False,
                         "einvoice_serial": False,
+                        "einvoice_red_bill_no": False,
+                        "einvoice_red_bill_state": False,
                     }
                 )
             move._einvoice_with_order_no()
@@ -477,26 +536,29 @@ class AccountMove(models.Model):
             return move.einvoice_state or "none"
         backend = move.einvoice_backend_id
         started, client = time.monotonic(), None
+        # what the platform told us on the way (the red-letter confirmation), written with the
+        # attempt's log: never in this transaction before a log on a cursor of its own
+        values = {}
         try:
             client = backend._client()
             if move.einvoice_red_of_id:
-                result = move._einvoice_red_step(client)
+                result = move._einvoice_red_step(client, values)
             else:
                 result = move._einvoice_blue_step(client)
             if result is not None and result.state == "issued":
-                move._einvoice_finish(result, client)
+                move._einvoice_finish(result, client, values)
         except nuonuo.TransportError as error:
-            move._einvoice_log("transport", None, client, started, str(error))
+            move._einvoice_log("transport", None, client, started, str(error), values)
             seconds = retry.backoff(move.einvoice_attempt_count, backend.max_backoff, base=2.0)
             raise RetryableJobError(str(error), seconds=seconds) from error
         except nuonuo.PlatformError as error:
-            move._einvoice_log("refused", "failed", client, started, str(error))
+            move._einvoice_log("refused", "failed", client, started, str(error), values)
             return "refused"
         except UserError as error:
-            move._einvoice_log("refused", "failed", client, started, str(error.args[0]))
+            move._einvoice_log("refused", "failed", client, started, str(error.args[0]), values)
             return "refused"
         if isinstance(result, Waiting):
-            move._einvoice_log(result.outcome, None, client, started, result.message, result.values)
+            move._einvoice_log(result.outcome, None, client, started, result.message, values)
             seconds = backend.query_interval
             if result.outcome == "pending_buyer":
                 seconds = retry.backoff(
@@ -504,13 +566,14 @@ class AccountMove(models.Model):
                 )
             raise RetryableJobError(result.message or result.outcome, seconds=seconds)
         if result is None or result.state == "issuing":
-            values = {"einvoice_state": "issuing"}
+            values["einvoice_state"] = "issuing"
             if result is not None and result.serial:
                 values["einvoice_serial"] = result.serial
             move._einvoice_log("issuing", None, client, started, None, values)
             raise RetryableJobError("the platform is issuing", seconds=backend.query_interval)
         if result.state == "failed":
-            move._einvoice_log("failed", "failed", client, started, result.message)
+            values["einvoice_platform_failed"] = True
+            move._einvoice_log("failed", "failed", client, started, result.message, values)
             return "failed"
         move._einvoice_log("issued", None, client, started)
         return move.einvoice_number
@@ -522,7 +585,7 @@ class AccountMove(models.Model):
                 return found[0]
         return client.issue_once(self._einvoice_payload())
 
-    def _einvoice_red_step(self, client):
+    def _einvoice_red_step(self, client, values):
         """A red letter: the confirmation (红字确认单) first, confirmed by the buyer where the
         platform asks it, then the red invoice against it."""
         blue = self.einvoice_red_of_id
@@ -537,11 +600,10 @@ class AccountMove(models.Model):
                 f"{abs(self.amount_total):.2f}",
             )
         if bill is None:
-            return Waiting("issuing", None, {})
+            return Waiting("issuing", None)
         state = {"pending_buyer": "pending"}.get(bill.state, bill.state)
-        values = {"einvoice_red_bill_no": bill.bill_no, "einvoice_red_bill_state": state}
+        values.update(einvoice_red_bill_no=bill.bill_no, einvoice_red_bill_state=state)
         if bill.state == "refused":
-            self.write(values)
             raise nuonuo.PlatformError(
                 "red", self.env._("The buyer refused the red-letter confirmation %s.", bill.bill_no)
             )
@@ -549,18 +611,16 @@ class AccountMove(models.Model):
             return Waiting(
                 "pending_buyer",
                 self.env._("Red-letter confirmation %s waits for the buyer.", bill.bill_no),
-                values,
             )
-        self.write(values)
         if self.einvoice_serial:
             found = client.query(order_nos=[self.einvoice_order_no])
             if found:
                 return found[0]
         return client.issue_red(self.einvoice_order_no, bill.bill_no)
 
-    def _einvoice_finish(self, result, client):
+    def _einvoice_finish(self, result, client, values=None):
         """An issued invoice: its number, date and files; the contract's chain follows."""
-        files = {}
+        files = dict(values or {})
         for kind in ("pdf", "ofd", "xml"):
             url = (result.urls or {}).get(kind)
             if url:
@@ -661,7 +721,11 @@ class AccountMove(models.Model):
             raise UserError(_("Red letter: %s is not an issued e-invoice.", self.display_name))
         if reason not in dict(RED_REASONS):
             raise UserError(_("Red-letter Reason: choose one of the platform's four reasons."))
-        taken = self.einvoice_red_ids.filtered(lambda m: m.einvoice_state in LIVE + ("issued",))
+        # two reversals of one invoice at once: the second waits, then counts the first
+        self._lock(wait=True)
+        self.invalidate_recordset(["einvoice_red_ids"])
+        # every red letter not cancelled counts (a failed one until finance cancels it)
+        taken = self.sudo().einvoice_red_ids.filtered(lambda m: m.state != "cancel")
         if amount is None or amount is False:
             amount = self.amount_total - sum(taken.mapped("amount_total"))
         try:
@@ -704,6 +768,16 @@ class AccountMove(models.Model):
             # a partial red letter takes back that share of every line
             for line in red._einvoice_lines():
                 line.quantity = line.quantity * ratio
+            left = self.amount_total - sum(taken.mapped("amount_total"))
+            if red.currency_id.compare_amounts(red.amount_total, left) > 0:
+                raise UserError(
+                    self.env._(
+                        "Amount: rounded to the units of the lines, the red letter (%(amount)s) "
+                        "would take back more than the %(left)s left.",
+                        amount=red.amount_total,
+                        left=left,
+                    )
+                )
         red.action_post()
         red._wsv_einvoice_enqueue()
         return red.id
@@ -722,12 +796,12 @@ class AccountMove(models.Model):
 
 
 class Waiting:
-    """A step that must wait (the buyer's confirmation), with what to record meanwhile."""
+    """A step that must wait (the buyer's confirmation)."""
 
     state = "waiting"
 
-    def __init__(self, outcome, message, values):
-        self.outcome, self.message, self.values = outcome, message, values
+    def __init__(self, outcome, message):
+        self.outcome, self.message = outcome, message
 
 
 class WsvEinvoiceAttempt(models.Model):

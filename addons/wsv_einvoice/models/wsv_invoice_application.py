@@ -138,15 +138,30 @@ class WsvInvoiceApplication(models.Model):
                 vals["name"] = self.env["ir.sequence"].next_by_code("wsv.invoice.application")
         applications = super().create(vals_list)
         applications._check_contract()
+        applications._check_installment()
         return applications
 
     def write(self, vals):
         vals = self._wsv_check_write(vals)
-        return super().write(vals)
+        result = super().write(vals)
+        if "installment_id" in vals:
+            self._check_installment()
+        return result
 
     def unlink(self):
         self._wsv_check_unlink()
         return super().unlink()
+
+    def _check_installment(self):
+        for application in self.filtered("installment_id"):
+            if application.installment_id.order_id != application.order_id:
+                raise UserError(
+                    self.env._(
+                        "Installment: %(installment)s is not an installment of %(number)s.",
+                        installment=application.installment_id.sudo().name,
+                        number=application.order_id.contract_number,
+                    )
+                )
 
     @api.model
     def _buyer_defaults(self, order):
@@ -351,7 +366,9 @@ class WsvInvoiceApplication(models.Model):
                 self.env._("Approval: you cannot approve your own application %s.", own[0].name)
             )
         self._check_pending_reviewer()
-        result = super(WsvInvoiceApplication, self._wsv_system()).validate_tier()
+        result = None
+        for application in self:  # OCA approves one record at a time
+            result = super(WsvInvoiceApplication, application._wsv_system()).validate_tier()
         done = self.filtered(lambda a: a.validation_status == "validated")
         done._set({"state": "approved"})
         done._create_move()
@@ -361,7 +378,9 @@ class WsvInvoiceApplication(models.Model):
     def reject_tier(self):
         self._check_application_state("review")
         self._check_pending_reviewer()
-        result = super(WsvInvoiceApplication, self._wsv_system()).reject_tier()
+        result = None
+        for application in self:  # OCA refuses one record at a time
+            result = super(WsvInvoiceApplication, application._wsv_system()).reject_tier()
         self.filtered(lambda a: a.validation_status == "rejected")._set({"state": "rejected"})
         return result or True
 
@@ -413,7 +432,8 @@ class WsvInvoiceApplication(models.Model):
     def _create_move(self):
         """The customer invoice of an approved application, with the contract lines' taxes
         and prices (Odoo's own invoice line values of each contract line)."""
-        Move = self.env["account.move"].sudo()
+        # the system's: no default_* key of the caller fills the invoice
+        Move = self.env["account.move"]._einvoice_system()
         for application in self:
             order = application.order_id.sudo()
             backend = self.env["wsv.einvoice.backend"]._default_backend(order.company_id)
@@ -495,11 +515,28 @@ class WsvInvoiceApplicationLine(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         vals_list = self._wsv_check_create(vals_list)
-        return super().create(vals_list)
+        lines = super().create(vals_list)
+        lines._check_contract_line()
+        return lines
 
     def write(self, vals):
         vals = self._wsv_check_write(vals)
-        return super().write(vals)
+        result = super().write(vals)
+        if "order_line_id" in vals or "application_id" in vals:
+            self._check_contract_line()
+        return result
+
+    def _check_contract_line(self):
+        """A line invoices a line of its application's contract (a client may send any id)."""
+        for line in self:
+            if line.order_line_id.order_id != line.application_id.order_id:
+                raise UserError(
+                    self.env._(
+                        "Contract Line: line %(line)s is not a line of contract %(number)s.",
+                        line=line.order_line_id.id,
+                        number=line.application_id.order_id.contract_number,
+                    )
+                )
 
     def unlink(self):
         # a line is removed while its application is prepared, like any other edit

@@ -375,3 +375,45 @@ class TestEinvoice(FulfillmentCase):
         self.assertNotIn("credit limit", request.failed_conditions or "")
         credit = contract._wsv_credit_figures(customer)
         self.assertAlmostEqual(credit[customer.id][1], move.amount_total, 2)
+
+    # ------------------------------------------------------------ walk-arounds
+    def test_no_client_value_becomes_a_platform_fact(self):
+        contract = self.delivered(40)
+        application = self.apply(contract)
+        forged = {
+            "default_einvoice_state": "issued",
+            "default_einvoice_number": "24442000000000000001",
+            "default_einvoice_order_no": "WSVI0000000000000123",
+        }
+        application.with_context(**forged).action_submit()
+        move = application.move_id.sudo()
+        self.assertFalse(move.einvoice_state or move.einvoice_number or move.einvoice_order_no)
+        made = (
+            self.env["account.move"]
+            .with_user(self.finance)
+            .with_context(**forged)
+            .create({"move_type": "out_invoice", "partner_id": self.customer.id})
+        )
+        self.assertFalse(made.einvoice_state or made.einvoice_number)
+        self.issue(move)
+        # Odoo's own write of the state or the lines, and deleting: not on an issued invoice
+        for vals in ({"state": "draft"}, {"state": "cancel"}):
+            with self.refused("reversed with a red-letter invoice"):
+                move.with_user(self.finance).write(vals)
+        with self.refused("it is kept"):
+            move.with_user(self.finance).unlink()
+        self.assertEqual((move.state, move.einvoice_state), ("posted", "issued"))
+
+    def test_an_application_invoices_its_own_contract_only(self):
+        mine, other = self.delivered(40), self.delivered(40)
+        application = self.apply(mine)
+        with self.refused("Contract Line: line"):
+            self.env["wsv.invoice.application.line"].with_user(self.sales_a1).create(
+                {
+                    "application_id": application.id,
+                    "order_line_id": other.order_line.id,
+                    "qty": 1,
+                }
+            )
+        with self.refused("is not an installment of"):
+            application.installment_id = self.installment(other, "signing")[:1]

@@ -60,9 +60,13 @@ class AccountPayment(models.Model):
         given installments, all of this payment's customer."""
         _ = self.env._
         customer = self.partner_id.commercial_partner_id
-        if installment_ids:
-            if not isinstance(installment_ids, list | tuple) or not all(
-                isinstance(i, int) for i in installment_ids
+        if installment_ids is not None and contract is not None:
+            raise UserError(_("Installments: give a contract or installments, not both."))
+        if installment_ids is not None:
+            if (
+                not isinstance(installment_ids, list | tuple)
+                or not installment_ids
+                or not all(isinstance(i, int) and not isinstance(i, bool) for i in installment_ids)
             ):
                 raise UserError(_("Installments: give a list of installment ids."))
             found = self.env["wsv.receivable.installment"].search(
@@ -71,7 +75,7 @@ class AccountPayment(models.Model):
             if len(found) != len(set(installment_ids)):
                 raise UserError(_("Installments: some are not installments of %s.", customer.name))
             return [("installment_id", "in", found.ids)], [("id", "in", found.ids)]
-        if contract:
+        if contract is not None:
             order = self.env["sale.order"]._wsv_contract_by_reference(contract)
             if order.partner_id.commercial_partner_id != customer:
                 raise UserError(
