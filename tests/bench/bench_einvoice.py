@@ -320,10 +320,10 @@ def catalogue(env, company):
             ("type_tax_use", "=", "sale"),
             ("amount_type", "=", "percent"),
             ("amount", "=", 13.0),
-            ("price_include", "=", False),
         ],
-        limit=1,
+        order="id",
     )
+    tax = (tax.filtered(lambda t: not t.price_include) or tax)[:1]  # any 13%: the job takes both
     if not tax:
         tax = env["account.tax"].create(
             {
@@ -376,7 +376,12 @@ def make_invoices(env, count):
     for start in range(0, count, 250):
         moves |= env["account.move"].create(values[start : start + 250])
         say(f"  made {len(moves)} invoices")
-    moves.action_wsv_einvoice_issue()
+    # finance's Issue; the customer's risk (OCA account_financial_risk) is not this bench's
+    # subject: its confirmation is taken as given, as the risk wizard's Continue does
+    moves.with_context(bypass_risk=True).action_wsv_einvoice_issue()
+    states = set(moves.mapped("einvoice_state"))
+    if states != {"queued"}:
+        raise SystemExit(f"the bench's invoices are {states} after Issue, not queued")
     cancel_jobs(env, moves)
     env.cr.commit()
     return moves.ids, backend.id
@@ -466,6 +471,11 @@ class Table:
             say(f"{name:<{width}}  {value:>14}  {target:<12} {verdict}")
 
 
+def concurrency(runner):
+    """Steps that failed on a serialization error (queue_job retries them, after 5 s)."""
+    return sum(n for reason, n in runner.retries.items() if reason.startswith("concurrency"))
+
+
 def show_runner(runner, label):
     figures = runner.figures()
     say(
@@ -549,6 +559,7 @@ def phase_faults(args, platform, move_ids, table):
     table.add("B: numbers equal to the platform's", f"{equal}/{count}", "all", equal == count)
     table.add("B: seconds to issue all (compressed waits)", f"{figures['seconds']:.1f}")
     table.add("B: retried steps", str(figures["retries"]))
+    table.add("B: concurrency errors (40001) retried", str(concurrency(runner)))
 
 
 def phase_red(args, platform, blue_ids, table):
@@ -586,6 +597,7 @@ def phase_red(args, platform, blue_ids, table):
     table.add("C: red invoices issued on our side", f"{issued}/{count}", "all", issued == count)
     table.add("C: red numbers equal to the platform's", f"{equal}/{count}", "all", equal == count)
     table.add("C: seconds to issue all (compressed waits)", f"{figures['seconds']:.1f}")
+    table.add("C: concurrency errors (40001) retried", str(concurrency(runner)))
 
 
 def main():

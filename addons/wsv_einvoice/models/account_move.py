@@ -178,6 +178,14 @@ class AccountMove(models.Model):
     def _einvoice_trusted(self):
         return self.env.su or trusted(self.env, GUARD_KEY)
 
+    def _einvoice_facts(self):
+        """The system writing the platform's facts (numbers, states, files): only einvoice_*
+        fields, so none of Odoo's line synchronisation, balance check or tracking, which
+        would cost every job step several times what the platform's answer does."""
+        return self._einvoice_system().with_context(
+            skip_invoice_sync=True, check_move_validity=False, tracking_disable=True
+        )
+
     def _einvoice_system(self):
         # the caller's default_* keys are dropped: Odoo would fill a created move from them
         context = {k: v for k, v in self.env.context.items() if not k.startswith("default_")}
@@ -450,7 +458,7 @@ class AccountMove(models.Model):
         """The invoice with its order number (in memory until the job commits it)."""
         kind = "R" if self.einvoice_red_of_id else "I"
         if not self.einvoice_order_no:
-            self._einvoice_system().einvoice_order_no = invoice.order_number(
+            self._einvoice_facts().einvoice_order_no = invoice.order_number(
                 kind, self.id, self.einvoice_generation
             )
         return self
@@ -489,7 +497,7 @@ class AccountMove(models.Model):
                             move.display_name,
                         )
                     )
-                move._einvoice_system().write(
+                move._einvoice_facts().write(
                     {
                         "einvoice_generation": move.einvoice_generation + 1,
                         "einvoice_platform_failed": False,
@@ -507,7 +515,7 @@ class AccountMove(models.Model):
                 identity_key=f"wsv_einvoice:{move.id}:{move.einvoice_attempt_count}",
             )._wsv_einvoice_run()
             job = delayed.db_record() if hasattr(delayed, "db_record") else delayed
-            move._einvoice_system().write(
+            move._einvoice_facts().write(
                 {
                     "einvoice_state": "issuing" if move.einvoice_serial else "queued",
                     "einvoice_job_id": job.id,
@@ -625,7 +633,7 @@ class AccountMove(models.Model):
             url = (result.urls or {}).get(kind)
             if url:
                 files[f"einvoice_{kind}"] = base64.b64encode(client.download(url))
-        self.write(
+        self._einvoice_facts().write(
             {
                 "einvoice_state": "issued",
                 "einvoice_serial": result.serial or self.einvoice_serial,
@@ -666,11 +674,11 @@ class AccountMove(models.Model):
         }
         if outcome in ("issued", "callback"):
             self.env["wsv.einvoice.attempt"].sudo().create(attempt)
-            self.write(values)
+            self._einvoice_facts().write(values)
             return
         with Registry(self.env.cr.dbname).cursor() as cr:
             env = self.env(cr=cr, su=True)
-            env[self._name].browse(self.id).with_context(**{GUARD_KEY: TRUSTED}).write(values)
+            env[self._name].browse(self.id)._einvoice_facts().write(values)
             env["wsv.einvoice.attempt"].create(attempt)
         self.invalidate_recordset()
 
