@@ -417,3 +417,26 @@ class TestEinvoice(FulfillmentCase):
             )
         with self.refused("is not an installment of"):
             application.installment_id = self.installment(other, "signing")[:1]
+
+    def test_another_companys_finance_sees_neither_platform_nor_log(self):
+        contract = self.delivered(40)
+        application = self.apply(contract)
+        application.action_submit()
+        move = application.move_id.sudo()
+        self.issue(move)
+        other = self.env["res.company"].create({"name": "威斯威海外有限公司"})
+        finance = new_test_user(
+            self.env,
+            login="t_fin_other_co",
+            groups="wsv_crm_customer.group_finance,base.group_user",
+            company_id=other.id,
+            company_ids=[Command.set(other.ids)],
+        )
+        self.assertFalse(self.env["wsv.einvoice.backend"].with_user(finance).search([]))
+        with self.assertRaises(AccessError):
+            self.backend.with_user(finance).read(["name"])
+        with self.assertRaises(AccessError):
+            move.einvoice_attempt_ids[:1].with_user(finance).read(["message"])
+        # finance of the invoice's company reads both
+        self.assertTrue(self.backend.with_user(self.finance).read(["name"]))
+        self.assertTrue(move.einvoice_attempt_ids.with_user(self.finance).read(["message"]))
