@@ -10,6 +10,11 @@ def backoff(attempt, cap, base=10.0):
     return min(cap, base * 2 ** min(attempt - 1, 20))
 
 
+def job_env(env):
+    """The system's environment for an integration's job, in the caller's language."""
+    return env(context=job_context(env.context), su=True)
+
+
 def job_context(context):
     """The context an integration's job runs with: the caller's language and time zone only.
     No client ``default_*`` key fills what the job creates, and no ``queue_job__no_delay``

@@ -93,10 +93,6 @@ FROZEN_WITH_PLATFORM = {
 LOCK_KEY = 0x5AA
 
 
-def job_env(env):
-    return env(context=retry.job_context(env.context), su=True)
-
-
 class AccountMove(models.Model):
     _inherit = "account.move"
 
@@ -486,7 +482,7 @@ class AccountMove(models.Model):
         return True
 
     def _wsv_einvoice_enqueue(self):
-        for move in self.with_env(job_env(self.env)):
+        for move in self.with_env(retry.job_env(self.env)):
             if move.einvoice_state == "failed" and move.einvoice_platform_failed:
                 # the platform failed that order number for good: the retry is a new order
                 if move.einvoice_generation >= 9:

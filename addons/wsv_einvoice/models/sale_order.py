@@ -65,23 +65,13 @@ class SaleOrder(models.Model):
         for order in self:
             order.invoice_application_count = len(order.invoice_application_ids)
 
-    @api.depends(
-        "amount_total",
-        "order_line.qty_delivered",
-        "order_line.qty_einvoiced",
-        "order_line.price_total",
-        "order_line.product_uom_qty",
-    )
+    @api.depends("order_line.qty_einvoiced")
     def _compute_chain_percents(self):
-        for order in self:
-            delivered = invoiced = 0.0
-            for line in order.order_line.filtered(lambda r: r.product_uom_qty):
-                unit = line.price_total / line.product_uom_qty
-                delivered += unit * line.qty_delivered
-                invoiced += unit * line.qty_einvoiced
-            total = order.amount_total
-            order.delivered_percent = delivered / total * 100 if total else 0.0
-            order.invoiced_percent = invoiced / total * 100 if total else 0.0
+        return super()._compute_chain_percents()
+
+    def _wsv_qty_invoiced(self, line):
+        # invoiced once the tax platform issued it (see counts)
+        return line.qty_einvoiced
 
     def _wsv_events(self, deliveries):
         # an e-invoice counts once the tax platform issued it, on its issue date

@@ -93,10 +93,14 @@ class SaleOrder(models.Model):
             for line in order.order_line.filtered(lambda r: r.product_uom_qty):
                 unit = line.price_total / line.product_uom_qty
                 delivered += unit * line.qty_delivered
-                invoiced += unit * line.qty_invoiced
+                invoiced += unit * order._wsv_qty_invoiced(line)
             total = order.amount_total
             order.delivered_percent = delivered / total * 100 if total else 0.0
             order.invoiced_percent = invoiced / total * 100 if total else 0.0
+
+    def _wsv_qty_invoiced(self, line):
+        """What of the line the status chain counts as invoiced (Odoo's invoiced quantity)."""
+        return line.qty_invoiced
 
     @api.depends(
         "amount_total",

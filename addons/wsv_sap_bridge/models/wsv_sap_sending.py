@@ -38,9 +38,7 @@ OUTCOME = [
 LOCK_KEY = 0x5A9
 
 
-def outbox_env(env):
-    """The system's environment for the outbox, in the caller's language."""
-    return env(context=retry.job_context(env.context), su=True)
+outbox_env = retry.job_env
 
 
 class WsvSapSending(models.Model):
