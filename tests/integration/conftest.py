@@ -5,6 +5,14 @@ import pytest
 import requests
 
 
+def english(kwargs):
+    """The call's kwargs with lang en_US unless the test names a language: the tests read
+    messages in English, and the demo users' own language is Chinese."""
+    kwargs = dict(kwargs or {})
+    kwargs["context"] = {"lang": "en_US", **kwargs.get("context", {})}
+    return kwargs
+
+
 @pytest.fixture(scope="session")
 def server():
     """The live server that scripts/test.sh started on the test database."""
@@ -28,7 +36,7 @@ class Rpc:
         # a proxy per call: ServerProxy is not safe to share between threads
         models = xmlrpc.client.ServerProxy(f"{self.url}/xmlrpc/2/object", allow_none=True)
         return models.execute_kw(
-            self.db, self.uid, self.password, model, method, args, kwargs or {}
+            self.db, self.uid, self.password, model, method, args, english(kwargs)
         )
 
 
@@ -156,7 +164,12 @@ class WebSession:
         answer = self.http.post(
             f"{self.url}/web/dataset/call_kw",
             json={
-                "params": {"model": model, "method": method, "args": args, "kwargs": kwargs or {}}
+                "params": {
+                    "model": model,
+                    "method": method,
+                    "args": args,
+                    "kwargs": english(kwargs),
+                }
             },
             timeout=120,
         ).json()

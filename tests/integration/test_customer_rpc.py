@@ -127,3 +127,36 @@ def test_registry_enrichment_through_the_simulator(people, admin):
     )[0]
     assert data["credit_code"] == code and data["legal_representative"]
     admin("res.partner", "write", [[partner], {"active": False}])
+
+
+def test_errors_follow_the_users_language_without_a_context(server, admin):
+    """A bare XML-RPC call (no context) answers in the user's language, ours and Odoo's
+    alike; a context's lang wins; reads without a lang are the source text."""
+    uid = xmlrpc.client.ServerProxy(f"{server['url']}/xmlrpc/2/common").authenticate(
+        server["db"], "sunlei", "sunlei", {}
+    )
+    models = xmlrpc.client.ServerProxy(f"{server['url']}/xmlrpc/2/object", allow_none=True)
+
+    def fault(model, method, args, kwargs=None):
+        with pytest.raises(xmlrpc.client.Fault) as raised:
+            models.execute_kw(server["db"], uid, "sunlei", model, method, args, kwargs or {})
+        assert "Traceback" not in raised.value.faultString
+        return raised.value.faultString
+
+    customer = admin("res.partner", "search", [[("is_customer", "=", True)]], {"limit": 1})
+    assign = ("res.partner", "action_pool_assign", [customer, uid])
+    assert "分配：只有销售经理可以分配客户。" in fault(*assign)
+    assert "不允许访问" in fault("wsv.sap.backend", "search_read", [[]])
+    english = {"context": {"lang": "en_US"}}
+    assert "only a sales manager can assign" in fault(*assign, english)
+    assert "You are not allowed to access" in fault("wsv.sap.backend", "search_read", [[]], english)
+    china = models.execute_kw(
+        server["db"],
+        uid,
+        "sunlei",
+        "res.country",
+        "search_read",
+        [[("code", "=", "CN")]],
+        {"fields": ["name"]},
+    )
+    assert china == [{"id": china[0]["id"], "name": "China"}]

@@ -5,6 +5,7 @@ state chain; the order lines are its products. Not every order is a contract: se
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.wsv_crm_customer.models.i18n import lang_env
 from odoo.addons.wsv_crm_customer.models.res_config_settings import get_setting
 from odoo.addons.wsv_crm_customer.models.res_partner import TRUSTED, trusted
 from odoo.addons.wsv_crm_customer.models.wsv_guard import ALL, FRAMEWORK_PREFIXES
@@ -254,7 +255,7 @@ class SaleOrder(models.Model):
         late = due.filtered(lambda o: o.state not in ("draft", "sent"))
         if late:
             raise UserError(
-                self.env._(
+                lang_env(self.env)._(
                     "Order %s: a registered customer buys under contract; a confirmed or "
                     "cancelled sales order cannot become one. Make a new contract instead.",
                     late[0].name,
@@ -276,7 +277,7 @@ class SaleOrder(models.Model):
                 vals["contract_number"] = order._wsv_next_contract_number()
             order._wsv_system().write(vals)
             order._wsv_reset_reviews()
-            order.message_post(body=self.env._("This quotation is now a contract."))
+            order.message_post(body=lang_env(self.env)._("This quotation is now a contract."))
 
     def _wsv_next_contract_number(self):
         """The sequence's next number, past any number already taken (a contract keyed in or
@@ -287,7 +288,9 @@ class SaleOrder(models.Model):
             number = sequence.next_by_code("wsv.contract.number")
             if not number or not Order.search_count([("contract_number", "=", number)], limit=1):
                 return number
-        raise UserError(self.env._("Contract Number: the sequence hands out only taken numbers."))
+        raise UserError(
+            lang_env(self.env)._("Contract Number: the sequence hands out only taken numbers.")
+        )
 
     def _wsv_in_scope(self):
         # the allowlist is the contracts'; a plain quotation is Odoo's (see _wsv_check_plain)
@@ -387,7 +390,7 @@ class SaleOrder(models.Model):
         frozen = self.filtered(lambda o: o.contract_state in FROZEN_STATES)
         if frozen and not self._wsv_trusted():
             raise UserError(
-                self.env._(
+                lang_env(self.env)._(
                     "Contract %s is signed: its amounts and terms can no longer change; make a "
                     "supplementary contract instead.",
                     frozen[0].contract_number,
@@ -400,7 +403,9 @@ class SaleOrder(models.Model):
             self._wsv_reset_reviews()
             self._set_contract_state("draft")
             for order in self:
-                order.message_post(body=self.env._("Terms changed after approval: back to review."))
+                order.message_post(
+                    body=lang_env(self.env)._("Terms changed after approval: back to review.")
+                )
             self._wsv_system().action_contract_submit()
 
     def _wsv_reset_reviews(self):
@@ -420,28 +425,34 @@ class SaleOrder(models.Model):
     def _milestone_errors(self):
         self.ensure_one()
         messages = {
-            "unknown_trigger": self.env._(
+            "unknown_trigger": lang_env(self.env)._(
                 "Payment Milestones: line %(line)s has an unknown trigger."
             ),
-            "percent_and_amount": self.env._(
+            "percent_and_amount": lang_env(self.env)._(
                 "Payment Milestones: line %(line)s has both a percent and an amount; give one."
             ),
-            "no_value": self.env._(
+            "no_value": lang_env(self.env)._(
                 "Payment Milestones: line %(line)s has neither a percent nor an amount."
             ),
-            "negative": self.env._("Payment Milestones: line %(line)s has a negative value."),
-            "percent_over_100": self.env._("Payment Milestones: line %(line)s is over 100%%."),
-            "retention_needs_warranty": self.env._(
+            "negative": lang_env(self.env)._(
+                "Payment Milestones: line %(line)s has a negative value."
+            ),
+            "percent_over_100": lang_env(self.env)._(
+                "Payment Milestones: line %(line)s is over 100%%."
+            ),
+            "retention_needs_warranty": lang_env(self.env)._(
                 "Payment Milestones: line %(line)s is a warranty retention; "
                 "set the Warranty (months)."
             ),
-            "empty": self.env._(
+            "empty": lang_env(self.env)._(
                 "Payment Milestones: a contract needs at least one payment milestone."
             ),
-            "no_total": self.env._(
+            "no_total": lang_env(self.env)._(
                 "Payment Milestones: fixed amounts need a contract total above zero."
             ),
-            "not_100": self.env._("Payment Milestones: they add up to %(total)s%%, not 100%%."),
+            "not_100": lang_env(self.env)._(
+                "Payment Milestones: they add up to %(total)s%%, not 100%%."
+            ),
         }
         problems = milestone_rules.problems(
             self.milestone_ids._as_rule(), self.amount_total, self.warranty_months
@@ -467,7 +478,7 @@ class SaleOrder(models.Model):
             ):
                 # (no number of the contract named: it may be one the user cannot read)
                 raise ValidationError(
-                    self.env._(
+                    lang_env(self.env)._(
                         "Supplements: a supplementary contract supplements a signed contract of "
                         "the same customer."
                     )
@@ -477,15 +488,19 @@ class SaleOrder(models.Model):
     def _check_retention_warranty(self):
         for order in self:
             if order.warranty_months < 0:
-                raise ValidationError(self.env._("Warranty (months) must not be negative."))
+                raise ValidationError(
+                    lang_env(self.env)._("Warranty (months) must not be negative.")
+                )
 
     def _check_submittable(self):
         for order in self:
             if not order.order_line.filtered(lambda line: not line.display_type):
-                raise UserError(self.env._("Contract %s has no products.", order.contract_number))
+                raise UserError(
+                    lang_env(self.env)._("Contract %s has no products.", order.contract_number)
+                )
             if order.contract_type == "supplementary" and not order.supplement_of_id:
                 raise UserError(
-                    self.env._(
+                    lang_env(self.env)._(
                         "Contract %s is supplementary: Supplements must name the signed contract "
                         "it changes.",
                         order.contract_number,
@@ -503,10 +518,10 @@ class SaleOrder(models.Model):
                 labels = dict(
                     self.env["wsv.contract.document"]
                     ._fields["doc_type"]
-                    ._description_selection(self.env)
+                    ._description_selection(lang_env(self.env))
                 )
                 raise UserError(
-                    self.env._(
+                    lang_env(self.env)._(
                         "Documents: contract %(number)s cannot be signed without: %(missing)s.",
                         number=order.contract_number,
                         missing=", ".join(sorted(labels[m] for m in missing)),
@@ -521,19 +536,21 @@ class SaleOrder(models.Model):
         if self._wsv_trusted() or any(user.has_group(g) for g in also):
             return
         if not user.has_group(SALESPERSON):
-            raise UserError(self.env._("Contract: this step is for the sales roles."))
+            raise UserError(lang_env(self.env)._("Contract: this step is for the sales roles."))
         if not user.has_group(MANAGER):
             other = self.filtered(lambda o: o.user_id != user)[:1]
             if other:
                 raise UserError(
-                    self.env._(
+                    lang_env(self.env)._(
                         "Contract %s: this step is for its salesperson or the team's manager.",
                         other.contract_number,
                     )
                 )
 
     def _check_state(self, *states):
-        message = self.env._("Contract %(number)s is %(state)s: this step needs it %(needed)s.")
+        message = lang_env(self.env)._(
+            "Contract %(number)s is %(state)s: this step needs it %(needed)s."
+        )
         check_state(self, "contract_state", states, message, number="contract_number")
 
     # ------------------------------------------------------------ actions
@@ -549,7 +566,7 @@ class SaleOrder(models.Model):
         if blocked:
             reasons = blocked.review_result_ids.filtered(lambda r: r.outcome == "block")
             raise UserError(
-                self.env._("Contract review blocks the submission:")
+                lang_env(self.env)._("Contract review blocks the submission:")
                 + "\n"
                 + "\n".join(f"- {r.order_id.contract_number}: {r.message}" for r in reasons)
             )
@@ -654,14 +671,14 @@ class SaleOrder(models.Model):
         among those the caller may read; a clear error for anything else (no SQL error for
         a number where an id was expected)."""
         if isinstance(reference, bool) or not isinstance(reference, int | str):
-            raise UserError(self.env._("Contract: give its id or its contract number."))
+            raise UserError(lang_env(self.env)._("Contract: give its id or its contract number."))
         if isinstance(reference, str):
             domain = [("contract_number", "=", reference.strip())]
         else:
             domain = [("id", "=", reference)]
         order = self.search(domain + [("is_contract", "=", True)], limit=1)
         if not order:
-            raise UserError(self.env._("Contract: there is no contract %s.", reference))
+            raise UserError(lang_env(self.env)._("Contract: there is no contract %s.", reference))
         return order
 
     def _wsv_credit_figures(self, partners):
@@ -672,7 +689,7 @@ class SaleOrder(models.Model):
         """Translated sentences for a failed rule: (for everyone who sees the contract, with
         the figures for those who may read costs and credit). Margins and credit figures stay
         out of the first: salespeople read it, and it is what a blocked submission shows."""
-        _ = self.env._
+        _ = lang_env(self.env)._
         if result.code == "margin_low":
             shown = _("Gross margin under the rule's floor.")
         elif result.code == "over_credit":
@@ -685,7 +702,7 @@ class SaleOrder(models.Model):
         return " ".join(filter(None, [rule.message, shown])), detail
 
     def _review_detail(self, rule, result):
-        d, _ = result.details, self.env._
+        d, _ = result.details, lang_env(self.env)._
         parts = []
         if result.code == "below_floor":
             parts.append(_("Below the floor price: %s.", ", ".join(d["lines"])))
@@ -758,13 +775,6 @@ class SaleOrder(models.Model):
         """Approve as one of the pending reviewers (OCA tier validation checks who); the last
         approval approves the contract. Never one's own contract."""
         self._check_state("review")
-        own = self.filtered(lambda o: self.env.user in (o.user_id | o.create_uid))
-        if own:
-            raise UserError(
-                self.env._(
-                    "Approval: you cannot approve your own contract %s.", own.contract_number
-                )
-            )
         self._check_pending_reviewer()
         result = super(SaleOrder, self._wsv_system()).validate_tier()
         self.filtered(lambda o: o.validation_status == "validated")._set_contract_state("approved")
@@ -778,14 +788,31 @@ class SaleOrder(models.Model):
         return result or True
 
     def _check_pending_reviewer(self):
-        """Only a reviewer of a pending approval decides (OCA would quietly do nothing)."""
+        """Only a reviewer of a pending approval decides (OCA would quietly do nothing), never
+        on their own contract, and not after a rejection (the salesperson takes a rejected
+        contract back to draft for a new round)."""
+        _ = lang_env(self.env)._
+        own = self.filtered(lambda o: self.env.user in (o.user_id | o.create_uid))
+        if own:
+            raise UserError(
+                _("Approval: you cannot approve your own contract %s.", own[0].contract_number)
+            )
+        rejected = self.filtered(lambda o: o.validation_status == "rejected")
+        if rejected:
+            raise UserError(
+                _(
+                    "Approval: contract %s was rejected; its salesperson takes it back to draft "
+                    "for a new round of review.",
+                    rejected[0].contract_number,
+                )
+            )
         for order in self:
             pending = order.review_ids.filtered(
                 lambda r: r.status in ("waiting", "pending") and self.env.user in r.reviewer_ids
             )
             if not pending:
                 raise UserError(
-                    self.env._(
+                    lang_env(self.env)._(
                         "Approval: contract %s has no pending approval of yours.",
                         order.contract_number,
                     )
@@ -887,12 +914,12 @@ class SaleOrder(models.Model):
         if trusted(self.env, "wsv_contract_signing"):
             return super()._confirmation_error_message()
         if self.is_contract:
-            return self.env._(
+            return lang_env(self.env)._(
                 "Contract %s: sign it once approved, instead of confirming it.",
                 self.contract_number,
             )
         if self._wsv_should_be_contract():
-            return self.env._(
+            return lang_env(self.env)._(
                 "Order %s is for a registered customer: it is sold under contract (submit, "
                 "approve and sign it as a contract), not confirmed.",
                 self.name,

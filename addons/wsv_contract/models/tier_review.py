@@ -9,6 +9,7 @@ system's hands (wsv_guard) after checking the caller."""
 from odoo import api, models
 from odoo.exceptions import UserError
 
+from odoo.addons.wsv_crm_customer.models.i18n import lang_env
 from odoo.addons.wsv_crm_customer.models.res_partner import trusted
 from odoo.addons.wsv_crm_customer.models.wsv_guard import GUARD_KEY
 
@@ -21,7 +22,7 @@ class TierReview(models.Model):
             return
         if "sale.order" in set(self.mapped("model")) | set(models_):
             raise UserError(
-                self.env._(
+                lang_env(self.env)._(
                     "Approvals: a contract's approvals are given with its Approve and Reject "
                     "buttons, not by editing them."
                 )
@@ -51,7 +52,9 @@ class TierValidation(models.AbstractModel):
         step's name, its status, its sequence, the group it was routed to and its reviewers
         (id, name, login). Readable by whoever reads the records."""
         if not (self.env.su or self.env.user.has_group("base.group_user")):
-            raise UserError(self.env._("Approvals: who approves is shown to the company's users."))
+            raise UserError(
+                lang_env(self.env)._("Approvals: who approves is shown to the company's users.")
+            )
         self.check_access("read")
         result = []
         for record in self:

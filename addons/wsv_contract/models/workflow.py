@@ -2,6 +2,8 @@
 
 from odoo.exceptions import UserError
 
+from odoo.addons.wsv_crm_customer.models.i18n import lang_env
+
 
 def check_state(records, field, states, message, **names):
     """Refuse the step unless every record is in one of ``states``: a UserError from
@@ -10,7 +12,7 @@ def check_state(records, field, states, message, **names):
     (placeholder=field of the record, e.g. number="contract_number")."""
     wrong = records.filtered(lambda r: r[field] not in states)[:1]
     if wrong:
-        labels = dict(records._fields[field]._description_selection(records.env))
+        labels = dict(records._fields[field]._description_selection(lang_env(records.env)))
         raise UserError(
             message
             % {

@@ -6,12 +6,14 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from odoo.addons.wsv_crm_customer.models.i18n import lang_env
 from odoo.addons.wsv_crm_customer.models.wsv_guard import ALL
 
 from ..lib import material_code
 from .workflow import check_state
 
 PRODUCT_MANAGER = "wsv_crm_customer.group_product_manager"
+SALESPERSON = "wsv_crm_customer.group_salesperson"
 REQUIREMENT_STATES = [
     ("draft", "Draft"),
     ("submitted", "Submitted"),
@@ -49,7 +51,7 @@ class WsvMaterialCodeRule(models.Model):
         for rule in self:
             if not material_code.PREFIX.fullmatch(rule.prefix or ""):
                 raise ValidationError(
-                    self.env._(
+                    lang_env(self.env)._(
                         "Prefix %(prefix)s: use 1 to 12 capital letters, digits and dashes, "
                         "starting with a letter or digit.",
                         prefix=rule.prefix,
@@ -57,19 +59,19 @@ class WsvMaterialCodeRule(models.Model):
                 )
             if not material_code.MIN_PADDING <= rule.padding <= material_code.MAX_PADDING:
                 raise ValidationError(
-                    self.env._(
+                    lang_env(self.env)._(
                         "Padding must be %(min)s to %(max)s digits.",
                         min=material_code.MIN_PADDING,
                         max=material_code.MAX_PADDING,
                     )
                 )
             if rule.next_number < 1:
-                raise ValidationError(self.env._("Next Number must be at least 1."))
+                raise ValidationError(lang_env(self.env)._("Next Number must be at least 1."))
             if rule.active and self.search_count(
                 [("prefix", "=", rule.prefix), ("id", "!=", rule.id)], limit=1
             ):
                 raise ValidationError(
-                    self.env._(
+                    lang_env(self.env)._(
                         "Prefix %(prefix)s is already used by another active code rule.",
                         prefix=rule.prefix,
                     )
@@ -161,7 +163,7 @@ class WsvRequirement(models.Model):
         return {"draft": {"": ALL}, "submitted": under_review, "reviewed": under_review}
 
     def _wsv_actions_hint(self):
-        return self.env._("Submit, Review, Reject, Generate Codes, Back to Draft")
+        return lang_env(self.env)._("Submit, Review, Reject, Generate Codes, Back to Draft")
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -179,14 +181,26 @@ class WsvRequirement(models.Model):
         self._wsv_system().write(vals)
 
     def _check_state(self, *states):
-        message = self.env._("Requirement %(name)s is %(state)s: this step needs it %(needed)s.")
+        message = lang_env(self.env)._(
+            "Requirement %(name)s is %(state)s: this step needs it %(needed)s."
+        )
         check_state(self, "state", states, message, name="name")
 
     def _check_product_manager(self):
         if not self.env.user.has_group(PRODUCT_MANAGER):
             raise AccessError(
-                self.env._(
+                lang_env(self.env)._(
                     "Only a product manager can review requirements and issue material codes."
+                )
+            )
+
+    def _check_sales(self):
+        # submitting and taking back are the salesperson's steps (the record rules say whose
+        # requirements): a product manager who could submit one could then review it himself
+        if not self.env.su and not self.env.user.has_group(SALESPERSON):
+            raise AccessError(
+                lang_env(self.env)._(
+                    "Only sales submits requirements and takes them back to draft."
                 )
             )
 
@@ -194,7 +208,7 @@ class WsvRequirement(models.Model):
         empty = self.filtered(lambda r: not r.line_ids)
         if empty:
             raise UserError(
-                self.env._(
+                lang_env(self.env)._(
                     "Requirement %(name)s has no lines: add what the customer needs first.",
                     name=empty[0].name,
                 )
@@ -202,6 +216,7 @@ class WsvRequirement(models.Model):
 
     # ------------------------------------------------------------ actions
     def action_submit(self):
+        self._check_sales()
         self._check_state("draft")
         self._check_has_lines()
         self._set_state({"state": "submitted"})
@@ -228,7 +243,7 @@ class WsvRequirement(models.Model):
             text = (requirement.reject_reason if reason is None else reason) or ""
             if not text.strip():
                 raise UserError(
-                    self.env._(
+                    lang_env(self.env)._(
                         "Rejection Reason: say why requirement %(name)s is rejected.",
                         name=requirement.name,
                     )
@@ -245,6 +260,7 @@ class WsvRequirement(models.Model):
 
     def action_draft(self):
         """Back to the salesperson to rework and submit again; the chatter keeps the reason."""
+        self._check_sales()
         self._check_state("rejected")
         self._set_state(
             {"state": "draft", "reject_reason": False, "reviewer_id": False, "reviewed_date": False}
@@ -259,7 +275,7 @@ class WsvRequirement(models.Model):
         for line in self.line_ids:
             if not line.rule_id.active:
                 raise UserError(
-                    self.env._(
+                    lang_env(self.env)._(
                         "Requirement %(name)s, line %(line)s: the product family %(family)s has "
                         "no active code rule; choose another rule for the line.",
                         name=line.requirement_id.name,
@@ -314,7 +330,7 @@ class WsvRequirementLine(models.Model):
         for line in self:
             if line.quantity <= 0:
                 raise ValidationError(
-                    self.env._(
+                    lang_env(self.env)._(
                         "Quantity must be greater than zero (line %(line)s).",
                         line=line.specification,
                     )

@@ -5,6 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.safe_eval import safe_eval
 
+from odoo.addons.wsv_crm_customer.models.i18n import lang_env
+
 from ..lib import review
 
 # who reads the review with its margins and credit figures: the cost roles and the reviewers
@@ -62,7 +64,7 @@ class WsvReviewRule(models.Model):
         for rule in self:
             if rule.outcome == "approval" and not rule.reviewer_group_id:
                 raise ValidationError(
-                    self.env._(
+                    lang_env(self.env)._(
                         "Review rule %s: a rule that needs approval needs Approved By.", rule.name
                     )
                 )

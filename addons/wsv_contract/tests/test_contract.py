@@ -123,6 +123,36 @@ class TestContractFlow(ContractCase):
         contract.with_user(self.reviewer).validate_tier()
         self.assertEqual(contract.contract_state, "approved")
 
+    def test_no_decision_on_own_or_rejected_contracts(self):
+        own = self.make_contract(user=self.manager_a)
+        own.action_contract_submit()
+        before = own.review_ids.mapped("status")
+        with self.assertRaisesRegex(UserError, "your own contract"):
+            own.with_user(self.manager_a).reject_tier()
+        self.assertEqual(own.review_ids.mapped("status"), before)
+        self.assertNotIn("rejected", before)
+        other = new_test_user(
+            self.env, login="t_reviewer2", groups="wsv_crm_customer.group_contract_reviewer"
+        )
+        contract = self.make_contract()
+        contract.action_contract_submit()
+        contract.with_user(self.reviewer).reject_tier()
+        with self.assertRaisesRegex(UserError, "was rejected"):
+            contract.with_user(other).validate_tier()
+        self.assertEqual(contract.contract_state, "review")
+        contract.action_contract_draft()
+        self.assertEqual(contract.contract_state, "draft")
+
+    def test_one_record_methods_refuse_several_with_a_message(self):
+        # over XML-RPC a list of ids where one is expected: a translated fault, no traceback
+        first, second = self.make_contract(), self.make_contract()
+        (first | second).action_contract_submit()
+        with self.assertRaisesRegex(UserError, "one record at a time; 2 were given"):
+            (first | second).with_user(self.reviewer).validate_tier()
+        self.assertEqual((first | second).mapped("contract_state"), ["review", "review"])
+        with self.assertRaises(ValueError):  # still what Odoo's own callers catch
+            (first | second).ensure_one()
+
     def test_signing_needs_the_required_documents(self):
         contract = self.make_contract(contract_type="framework")
         contract.action_contract_submit()

@@ -240,6 +240,17 @@ class TestRequirement(CustomerCase):
         with self.assertRaises(AccessError):
             colleague.with_user(self.sales_a1).read(["name"])
 
+    def test_product_manager_cannot_submit_or_take_back(self):
+        requirement = self.make_requirement()
+        with self.assertRaisesRegex(AccessError, "Only sales submits"):
+            requirement.with_user(self.pm).action_submit()
+        self.assertEqual(requirement.state, "draft")
+        requirement.action_submit()
+        requirement.with_user(self.pm).action_reject("规格不全")
+        with self.assertRaisesRegex(AccessError, "Only sales submits"):
+            requirement.with_user(self.pm).action_draft()
+        self.assertEqual(requirement.state, "rejected")
+
     def test_salesperson_form(self):
         view = "wsv_contract.wsv_requirement_view_form"
         with Form(self.env["wsv.requirement"].with_user(self.sales_a1), view=view) as form:

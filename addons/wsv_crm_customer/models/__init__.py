@@ -16,3 +16,5 @@ from . import wsv_grade_rule
 from . import wsv_registry_backend
 from . import res_config_settings
 from . import base_partner_merge
+from . import i18n
+from . import base

@@ -12,6 +12,7 @@ from odoo.tools import SQL
 
 from ..lib import credit_code as ccode
 from ..lib import health
+from .i18n import lang_env
 
 # Internal switches passed in the context. Clients can put any JSON value in a context,
 # never this Python object, so they cannot switch the checks off from outside.
@@ -262,13 +263,13 @@ class ResPartner(models.Model):
 
     def _credit_code_error(self, code, result):
         if result == ccode.BAD_FORMAT:
-            return self.env._(
+            return lang_env(self.env)._(
                 "Unified Social Credit Code %(code)s is invalid: it must be 18 characters, "
                 "digits and capital letters except I, O, S, V and Z, with digits in places 3 to 8 "
                 "(GB 32100).",
                 code=code,
             )
-        return self.env._(
+        return lang_env(self.env)._(
             "Unified Social Credit Code %(code)s is invalid: its check character (the 18th) "
             "does not match the first 17 characters (GB 32100).",
             code=code,
@@ -296,7 +297,7 @@ class ResPartner(models.Model):
         )
         for code in repeated | set(taken.mapped("credit_code")):
             raise ValidationError(
-                self.env._(
+                lang_env(self.env)._(
                     "Unified Social Credit Code %(code)s is already used by another customer: "
                     "the code must be unique among companies.",
                     code=code,

@@ -6,6 +6,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
 from ..lib import dedup
+from .i18n import lang_env
 from .res_partner import context_value, trusted
 
 DEFAULT_THRESHOLD = 0.5
@@ -152,7 +153,7 @@ class ResPartner(models.Model):
         refuses the values because of it; ``reason_allows``: a Duplicate Reason lets it
         through (an equal credit code never does). Of the others, nothing but that."""
         if not (self.env.su or self.env.user.has_group("base.group_user")):
-            raise AccessError(self.env._("Duplicate check: for the company's own users."))
+            raise AccessError(lang_env(self.env)._("Duplicate check: for the company's own users."))
         matches = self._find_duplicates(values, visible_only=False)
         partners = self.browse([m["id"] for m in matches if m["visible"]])
         by_id = {p.id: p for p in partners}
@@ -217,10 +218,10 @@ class ResPartner(models.Model):
                 names = ", ".join(self.browse(shown).mapped("display_name"))
                 hidden = len([m for m in matches if not m["visible"]])
                 if hidden:
-                    others = self.env._("%s owned by other salespeople", hidden)
+                    others = lang_env(self.env)._("%s owned by other salespeople", hidden)
                     names = f"{names}, {others}" if names else others
                 raise ValidationError(
-                    self.env._(
+                    lang_env(self.env)._(
                         "Duplicate check: %(name)s looks like existing customers (%(names)s). "
                         "Merge with one of them, or give a Duplicate Reason to keep it.",
                         name=merged["name"],
@@ -239,7 +240,7 @@ class ResPartner(models.Model):
             partner = self[index] if len(self) > 1 else self
             names = ", ".join(self.browse(candidate_ids[:5]).mapped("display_name")) or "-"
             partner.message_post(
-                body=self.env._(
+                body=lang_env(self.env)._(
                     "Kept despite possible duplicates (%(names)s). Reason: %(reason)s",
                     names=names,
                     reason=reason,
@@ -267,7 +268,7 @@ class ResPartner(models.Model):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Possible Duplicates of %s", self.display_name),
+            "name": lang_env(self.env)._("Possible Duplicates of %s", self.display_name),
             "res_model": "res.partner",
             "view_mode": "list,form",
             "views": [

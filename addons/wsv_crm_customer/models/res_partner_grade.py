@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..lib.grading import Metrics, grade_for
+from .i18n import lang_env
 from .wsv_holding_limit import GRADES
 
 
@@ -33,7 +34,7 @@ class ResPartner(models.Model):
         for partner in self:
             if partner.grade_manual and not (partner.grade_manual_reason or "").strip():
                 raise ValidationError(
-                    self.env._(
+                    lang_env(self.env)._(
                         "Manual Grade: %s needs a Manual Grade Reason to override the rules.",
                         partner.display_name,
                     )

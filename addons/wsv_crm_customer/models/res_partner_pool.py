@@ -9,6 +9,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..lib.pool import broken_limits
+from .i18n import lang_env
 from .res_partner import TRUSTED, context_value, trusted
 
 POOL_STATES = [("private", "Private"), ("pool", "Public Pool")]
@@ -80,7 +81,7 @@ class ResPartner(models.Model):
                     vals.setdefault("team_id", user.sale_team_id.id)
                 if owner and owner != user.id:
                     raise UserError(
-                        self.env._(
+                        lang_env(self.env)._(
                             "Owner: a salesperson's new customer is their own or the public "
                             "pool's (Salesperson empty); ask a sales manager to assign it."
                         )
@@ -112,7 +113,7 @@ class ResPartner(models.Model):
             # pool limits count: salespeople change them only through the pool actions
             if "user_id" in vals or "team_id" in vals or vals.get("is_customer") is False:
                 raise UserError(
-                    self.env._(
+                    lang_env(self.env)._(
                         "Owner: a salesperson changes the owner or team of a customer only by "
                         "claiming it from the public pool or releasing it; ask a sales manager "
                         "to transfer it."
@@ -129,7 +130,9 @@ class ResPartner(models.Model):
             )
             batch = batch.filtered(lambda p: p.user_id != user)
             if batch:
-                batch._pool_move(kind if user else "release", user, self.env._("Edited by hand"))
+                batch._pool_move(
+                    kind if user else "release", user, lang_env(self.env)._("Edited by hand")
+                )
         rest = {k: v for k, v in vals.items() if k != "user_id"}
         return super().write(rest) if rest else True
 
@@ -144,7 +147,7 @@ class ResPartner(models.Model):
             owner = vals["user_id"] if "user_id" in vals else partner.user_id.id
             if owner and owner != user.id:
                 raise UserError(
-                    self.env._(
+                    lang_env(self.env)._(
                         "Owner: a salesperson's new customer is their own or the public "
                         "pool's (Salesperson empty); ask a sales manager to assign it."
                     )
@@ -160,7 +163,9 @@ class ResPartner(models.Model):
         customers = self.filtered("is_customer")
         if len(customers) != len(self):
             raise UserError(
-                self.env._("Public pool: %s is not a customer.", (self - customers)[0].display_name)
+                lang_env(self.env)._(
+                    "Public pool: %s is not a customer.", (self - customers)[0].display_name
+                )
             )
         if customers:
             self.env.cr.execute(
@@ -195,7 +200,7 @@ class ResPartner(models.Model):
         """Claim pool customers for oneself, within the holding and daily limits."""
         user = self.env.user
         if not user.has_group("wsv_crm_customer.group_salesperson"):
-            raise UserError(self.env._("Claim: only a salesperson can claim customers."))
+            raise UserError(lang_env(self.env)._("Claim: only a salesperson can claim customers."))
         # one claim of a user at a time: the row update makes a parallel claim of the same
         # user fail to serialize and retry, so its limits count this claim's customers
         self.env.cr.execute(SQL("UPDATE res_users SET id = id WHERE id = %s", user.id))
@@ -208,7 +213,7 @@ class ResPartner(models.Model):
         taken = self.sudo().filtered(lambda p: p.pool_state != "pool")
         if taken or len(customers) != len(self):
             raise UserError(
-                self.env._(
+                lang_env(self.env)._(
                     "Claim: %s of these customers are not in the public pool any more: "
                     "another salesperson has just claimed them.",
                     len(taken) or len(self),
@@ -220,26 +225,28 @@ class ResPartner(models.Model):
         customers._pool_move("claim", user)
         return True
 
-    def action_pool_release(self, reason):
+    def action_pool_release(self, reason=False):
         """Release own customers to the pool; the reason is required and logged."""
         if not (reason or "").strip():
-            raise UserError(self.env._("Release: a reason is required."))
+            raise UserError(lang_env(self.env)._("Release: a reason is required."))
         customers = self._pool_customers()
         is_manager = self.env.user.has_group("wsv_crm_customer.group_sales_manager")
         others = customers.filtered(lambda p: p.user_id != self.env.user)
         if others and not is_manager:
             raise UserError(
-                self.env._(
+                lang_env(self.env)._(
                     "Release: %(name)s belongs to %(owner)s; you can release only your own "
                     "customers.",
                     name=others[0].display_name,
-                    owner=others[0].user_id.name or self.env._("the public pool"),
+                    owner=others[0].user_id.name or lang_env(self.env)._("the public pool"),
                 )
             )
         in_pool = customers.filtered(lambda p: p.pool_state == "pool")
         if in_pool:
             raise UserError(
-                self.env._("Release: %s is already in the public pool.", in_pool[0].display_name)
+                lang_env(self.env)._(
+                    "Release: %s is already in the public pool.", in_pool[0].display_name
+                )
             )
         customers._pool_move("release", self.env["res.users"], reason.strip())
         return True
@@ -247,10 +254,12 @@ class ResPartner(models.Model):
     def action_pool_assign(self, user_id, reason=False):
         """Managers: give customers (from the pool or another owner) to a salesperson."""
         if not self.env.user.has_group("wsv_crm_customer.group_sales_manager"):
-            raise UserError(self.env._("Assign: only a sales manager can assign customers."))
+            raise UserError(
+                lang_env(self.env)._("Assign: only a sales manager can assign customers.")
+            )
         user = self.env["res.users"].browse(user_id).exists()
         if not user or not user.has_group("wsv_crm_customer.group_salesperson"):
-            raise UserError(self.env._("Assign: the new owner must be a salesperson."))
+            raise UserError(lang_env(self.env)._("Assign: the new owner must be a salesperson."))
         customers = self._pool_customers()
         for kind in ("assign", "transfer"):
             batch = customers.filtered(
@@ -286,7 +295,7 @@ class ResPartner(models.Model):
         )
         if recent:
             raise UserError(
-                self.env._(
+                lang_env(self.env)._(
                     "Claim: you released %(name)s on %(date)s; you may claim it again %(days)s "
                     "days after that.",
                     name=recent.partner_id.display_name,
@@ -312,7 +321,7 @@ class ResPartner(models.Model):
         )
         if done + len(self) > limit:
             raise UserError(
-                self.env._(
+                lang_env(self.env)._(
                     "Claim: at most %(limit)s customers a day; you have claimed %(done)s today "
                     "and are claiming %(count)s more.",
                     limit=limit,
@@ -339,10 +348,10 @@ class ResPartner(models.Model):
         )
         if broken:
             limit, total = broken[0]
-            grade = self.env._(" of grade %s", limit.grade) if limit.grade else ""
+            grade = lang_env(self.env)._(" of grade %s", limit.grade) if limit.grade else ""
             if creating:
                 raise UserError(
-                    self.env._(
+                    lang_env(self.env)._(
                         "Salesperson: holding limit reached: at most %(max)s customers%(grade)s "
                         "per salesperson; this new customer would make %(total)s. Create it "
                         "for the public pool (Salesperson empty) or release one first.",
@@ -352,7 +361,7 @@ class ResPartner(models.Model):
                     )
                 )
             raise UserError(
-                self.env._(
+                lang_env(self.env)._(
                     "Claim: holding limit reached: at most %(max)s customers%(grade)s per "
                     "salesperson; this claim would make %(total)s.",
                     max=limit.max_customers,
@@ -468,7 +477,9 @@ class ResPartner(models.Model):
                 soon = set(Partner._recycle_candidates(rule, later, graded))
                 warned |= Partner.browse(sorted(soon - set(recycled.ids)))
         if recycled:
-            reason = self.env._("Auto-recycle: no follow-up or no won deal within the rule's days.")
+            reason = lang_env(self.env)._(
+                "Auto-recycle: no follow-up or no won deal within the rule's days."
+            )
             for owner_id in set(recycled.mapped("user_id").ids):
                 batch = recycled.filtered(lambda p, o=owner_id: p.user_id.id == o)
                 batch._pool_move("recycle", self.env["res.users"], reason)
@@ -488,7 +499,9 @@ class ResPartner(models.Model):
                     "activity_type_id": activity_type.id,
                     "user_id": partner.user_id.id,
                     "date_deadline": deadline,
-                    "summary": self.env._("Follow up, or this customer returns to the public pool"),
+                    "summary": lang_env(self.env)._(
+                        "Follow up, or this customer returns to the public pool"
+                    ),
                 }
                 for partner in self
             ]

@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..lib import credit_code as ccode
+from .i18n import lang_env
 from .res_partner import TRUSTED
 
 
@@ -35,7 +36,7 @@ class ResPartner(models.Model):
         error = False
         code = ccode.normalize(company["credit_code"])
         if not self.credit_code and code and ccode.check(code) != ccode.VALID:
-            error = self.env._(
+            error = lang_env(self.env)._(
                 "Registry: the credit code %s it returned fails the GB 32100 check; not copied.",
                 code,
             )
@@ -57,7 +58,7 @@ class ResPartner(models.Model):
         backend = self.env["wsv.registry.backend"]._get_backend()
         outcome = []
         for partner in self:
-            error = self.env._("Registry: no registry backend is configured.")
+            error = lang_env(self.env)._("Registry: no registry backend is configured.")
             if backend:
                 company, error = backend._lookup(partner.credit_code or partner.name, partner)
                 if company:
@@ -75,7 +76,7 @@ class ResPartner(models.Model):
         if not errors:
             params = {
                 "type": "success",
-                "message": self.env._("Registry data updated."),
+                "message": lang_env(self.env)._("Registry data updated."),
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             }
         return {"type": "ir.actions.client", "tag": "display_notification", "params": params}

@@ -22,6 +22,7 @@ holds a Python object that no JSON or XML-RPC value can be.
 from odoo import models
 from odoo.exceptions import UserError
 
+from .i18n import lang_env
 from .res_partner import TRUSTED, trusted
 
 ALL = frozenset({"*"})  # every field a user can edit in Odoo (not read-only), less the guarded
@@ -182,7 +183,7 @@ class WsvGuardMixin(models.AbstractModel):
             state = record._wsv_state_value()
             if record._wsv_allowed(state) is not ALL:
                 raise UserError(
-                    self.env._(
+                    lang_env(self.env)._(
                         "%(record)s is %(state)s: it can no longer be deleted.",
                         record=record._wsv_label(),
                         state=record._wsv_state_label(state) if state else "-",
@@ -190,8 +191,10 @@ class WsvGuardMixin(models.AbstractModel):
                 )
 
     def _wsv_message(self, names, state):
-        _ = self.env._
-        labels = ", ".join(sorted(self._fields[n]._description_string(self.env) for n in names))
+        _ = lang_env(self.env)._
+        labels = ", ".join(
+            sorted(self._fields[n]._description_string(lang_env(self.env)) for n in names)
+        )
         flow = [n for n in names if n in self._wsv_workflow]
         if flow:
             return _(
@@ -230,7 +233,7 @@ class WsvGuardMixin(models.AbstractModel):
         field = model._fields[last]
         if field.type != "selection":
             return str(state)
-        return dict(field._description_selection(self.env)).get(state, state)
+        return dict(field._description_selection(lang_env(self.env))).get(state, state)
 
     def _wsv_label(self):
         """The record in a message: a line or milestone is named by what it belongs to."""
@@ -244,8 +247,8 @@ class WsvGuardMixin(models.AbstractModel):
         return label
 
     def _description_label(self):
-        return self.env["ir.model"]._get(self._name).name or self._description
+        return lang_env(self.env)["ir.model"]._get(self._name).name or self._description
 
     def _wsv_actions_hint(self):
         """The buttons that move the state, for the error message."""
-        return self.env._("its action buttons")
+        return lang_env(self.env)._("its action buttons")

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .i18n import lang_env
 from .wsv_holding_limit import GRADES
 
 
@@ -41,11 +42,13 @@ class WsvRecycleRule(models.Model):
         for rule in self:
             if min(rule.no_followup_days, rule.no_won_days, rule.warn_days) < 0:
                 raise ValidationError(
-                    self.env._("Auto-recycle rule %s: days must not be negative.", rule.name)
+                    lang_env(self.env)._(
+                        "Auto-recycle rule %s: days must not be negative.", rule.name
+                    )
                 )
             if not (rule.no_followup_days or rule.no_won_days):
                 raise ValidationError(
-                    self.env._(
+                    lang_env(self.env)._(
                         "Auto-recycle rule %s: set No Follow-up For or No Won Deal For.", rule.name
                     )
                 )

@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.tools import config
 
 from ..lib import qichacha
+from .i18n import lang_env
 
 _logger = logging.getLogger(__name__)
 CONFIG_SECTION = "wsv_qichacha"
@@ -80,7 +81,7 @@ class WsvRegistryBackend(models.Model):
         Call = self.env["wsv.registry.call"].sudo()
         log = {"backend_id": self.id, "keyword": keyword, "partner_id": partner and partner.id}
         if self._rate_limited():
-            message = self.env._(
+            message = lang_env(self.env)._(
                 "Registry: the limit of %s calls a minute is reached; try again in a minute.",
                 self.rate_limit,
             )
@@ -114,20 +115,22 @@ class WsvRegistryBackend(models.Model):
 
     def _error_message(self, error):
         if isinstance(error, qichacha.NotFound):
-            return self.env._("Registry: no company found for this name or credit code.")
+            return lang_env(self.env)._("Registry: no company found for this name or credit code.")
         if isinstance(error, qichacha.RateLimited):
-            return self.env._("Registry: the service asks to slow down; try again in a minute.")
+            return lang_env(self.env)._(
+                "Registry: the service asks to slow down; try again in a minute."
+            )
         if isinstance(error, qichacha.AuthError):
-            return self.env._(
+            return lang_env(self.env)._(
                 "Registry: the service refused our key or signature (%s); check the [wsv_qichacha] "
                 "key and secret in the server configuration.",
                 error.code,
             )
         if error.code == "timeout":
-            return self.env._(
+            return lang_env(self.env)._(
                 "Registry: no answer within %s seconds; try again later.", self.timeout
             )
-        return self.env._(
+        return lang_env(self.env)._(
             "Registry: the call failed (%(code)s: %(message)s).",
             code=error.code,
             message=error.message,

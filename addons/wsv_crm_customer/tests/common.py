@@ -90,7 +90,9 @@ class CustomerCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False))
+        # The tests read messages in English; without a lang they follow the user's language
+        # (test users get the database's, Chinese on a database made as the product's).
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False, lang="en_US"))
         # limits and rules are set by each test that needs them
         cls.env["wsv.holding.limit"].search([]).unlink()
         cls.env["wsv.recycle.rule"].search([]).unlink()

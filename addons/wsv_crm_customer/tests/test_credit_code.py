@@ -1,5 +1,5 @@
 from odoo.exceptions import ValidationError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
 
 from odoo.addons.wsv_crm_customer.lib.credit_code import complete
 
@@ -9,6 +9,8 @@ class TestCreditCode(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # messages in English: without a lang they follow the user's language (see below)
+        cls.env = cls.env(context=dict(cls.env.context, lang="en_US"))
         cls.Partner = cls.env["res.partner"]
         cls.code = complete("91320000MA1XWK701")
 
@@ -27,6 +29,21 @@ class TestCreditCode(TransactionCase):
         with self.assertRaisesRegex(ValidationError, "check character"):
             self._company(wrong)
         self.assertFalse(self.Partner.search([("credit_code", "=", wrong)]))
+
+    def test_message_follows_the_users_language_without_a_lang(self):
+        # an XML-RPC call without a context: our message in the user's language, as Odoo's own
+        self.env["res.lang"]._activate_lang("zh_CN")
+        user = new_test_user(self.env, login="t_zh_user", groups="base.group_user", lang="zh_CN")
+        wrong = self.code[:17] + ("0" if self.code[17] != "0" else "1")
+        bare = self.env(user=user, context={}, su=True)["res.partner"]
+        with self.assertRaisesRegex(ValidationError, "校验码"):
+            bare.create(
+                {"name": "江苏某电力设备有限公司", "is_company": True, "credit_code": wrong}
+            )
+        with self.assertRaisesRegex(ValidationError, "check character"):
+            bare.with_context(lang="en_US").create(
+                {"name": "江苏某电力设备有限公司", "is_company": True, "credit_code": wrong}
+            )
 
     def test_bad_format_refused(self):
         with self.assertRaisesRegex(ValidationError, "18 characters"):

@@ -12,6 +12,7 @@ from odoo.modules.registry import Registry
 
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.wsv_crm_customer.lib import retry
+from odoo.addons.wsv_crm_customer.models.i18n import lang_env
 from odoo.addons.wsv_crm_customer.models.res_partner import TRUSTED, trusted
 from odoo.addons.wsv_crm_customer.models.wsv_guard import GUARD_KEY
 
@@ -199,20 +200,22 @@ class AccountMove(models.Model):
         system = names & SYSTEM_FIELDS
         if system:
             labels = ", ".join(
-                sorted(self._fields[n]._description_string(self.env) for n in system)
+                sorted(self._fields[n]._description_string(lang_env(self.env)) for n in system)
             )
             raise UserError(
-                self.env._("%s: set by the e-invoice platform and its jobs, not by users.", labels)
+                lang_env(self.env)._(
+                    "%s: set by the e-invoice platform and its jobs, not by users.", labels
+                )
             )
         if not (
             self.env.user.has_group("wsv_crm_customer.group_finance")
             or self.env.user.has_group("base.group_system")
         ):
-            raise UserError(self.env._("E-invoice buyer and type: corrected by finance."))
+            raise UserError(lang_env(self.env)._("E-invoice buyer and type: corrected by finance."))
         for move in moves or ():
             if move.einvoice_state in ("queued", "issuing", "issued"):
                 raise UserError(
-                    self.env._(
+                    lang_env(self.env)._(
                         "Invoice %s is with the e-invoice platform: its buyer and type can "
                         "no longer change.",
                         move.display_name,
@@ -244,7 +247,7 @@ class AccountMove(models.Model):
         sent = self.filtered(lambda m: m.einvoice_state or m.einvoice_order_no)
         if sent and not self._einvoice_trusted():
             raise UserError(
-                self.env._(
+                lang_env(self.env)._(
                     "Invoice %s went to the e-invoice platform: it is kept, and reversed with "
                     "a red-letter invoice.",
                     sent[0].display_name,
@@ -256,7 +259,7 @@ class AccountMove(models.Model):
         live = self.filtered(lambda m: m.einvoice_state in ("queued", "issuing", "issued"))
         if live and not self._einvoice_trusted():
             raise UserError(
-                self.env._(
+                lang_env(self.env)._(
                     "Invoice %s is issued (or being issued) as an e-invoice: it is reversed "
                     "with a red-letter invoice, not reset or cancelled.",
                     live[0].display_name,
@@ -265,7 +268,7 @@ class AccountMove(models.Model):
 
     def button_draft(self):
         self._check_not_with_platform()
-        return super().button_draft()
+        return super().button_draft() or True  # XML-RPC carries no None
 
     @api.depends("einvoice_state")
     def _compute_show_reset_to_draft_button(self):
@@ -281,7 +284,7 @@ class AccountMove(models.Model):
 
     def button_cancel(self):
         self._check_not_with_platform()
-        return super().button_cancel()
+        return super().button_cancel() or True  # XML-RPC carries no None
 
     # ------------------------------------------------------------ issuing
     def _einvoice_lines(self):
@@ -290,7 +293,7 @@ class AccountMove(models.Model):
     def _einvoice_payload(self):
         """The platform's order of a blue invoice, checked as the platform checks it."""
         self.ensure_one()
-        _ = self.env._
+        _ = lang_env(self.env)._
         try:
             tax_number = invoice.check_buyer(self.einvoice_type, self.einvoice_buyer_tax_number)
         except invoice.RuleError as error:
@@ -425,7 +428,7 @@ class AccountMove(models.Model):
         for move in self:
             if move.move_type != "out_invoice" or move.einvoice_red_of_id:
                 raise UserError(
-                    self.env._(
+                    lang_env(self.env)._(
                         "%s is not a customer invoice: only customer invoices are issued; "
                         "a red letter reverses one.",
                         move.display_name,
@@ -433,10 +436,12 @@ class AccountMove(models.Model):
                 )
             if move.einvoice_state in ("queued", "issuing", "issued"):
                 raise UserError(
-                    self.env._("Invoice %s is issued or being issued already.", move.display_name)
+                    lang_env(self.env)._(
+                        "Invoice %s is issued or being issued already.", move.display_name
+                    )
                 )
             if move.state == "cancel":
-                raise UserError(self.env._("Invoice %s is cancelled.", move.display_name))
+                raise UserError(lang_env(self.env)._("Invoice %s is cancelled.", move.display_name))
         self._einvoice_fill_defaults()
         for move in self:
             move._einvoice_with_order_no()._einvoice_payload()
@@ -466,7 +471,7 @@ class AccountMove(models.Model):
         unposted = moves.filtered(lambda m: m.state != "posted")
         if unposted:
             raise UserError(
-                self.env._(
+                lang_env(self.env)._(
                     "Invoice %s is not posted: post it, then issue it.", unposted[0].display_name
                 )
             )
@@ -487,7 +492,7 @@ class AccountMove(models.Model):
                 # the platform failed that order number for good: the retry is a new order
                 if move.einvoice_generation >= 9:
                     raise UserError(
-                        self.env._(
+                        lang_env(self.env)._(
                             "Invoice %s failed on the platform ten times: ask the platform "
                             "why before trying again.",
                             move.display_name,
@@ -507,7 +512,7 @@ class AccountMove(models.Model):
             delayed = move.with_delay(
                 max_retries=0,  # what fails on the way is retried until the platform answers
                 channel="root.einvoice",
-                description=self.env._("Issue e-invoice %s", move.name),
+                description=lang_env(self.env)._("Issue e-invoice %s", move.name),
                 identity_key=f"wsv_einvoice:{move.id}:{move.einvoice_attempt_count}",
             )._wsv_einvoice_run()
             job = delayed.db_record() if hasattr(delayed, "db_record") else delayed
@@ -609,12 +614,17 @@ class AccountMove(models.Model):
         values.update(einvoice_red_bill_no=bill.bill_no, einvoice_red_bill_state=state)
         if bill.state == "refused":
             raise nuonuo.PlatformError(
-                "red", self.env._("The buyer refused the red-letter confirmation %s.", bill.bill_no)
+                "red",
+                lang_env(self.env)._(
+                    "The buyer refused the red-letter confirmation %s.", bill.bill_no
+                ),
             )
         if bill.state != "confirmed":
             return Waiting(
                 "pending_buyer",
-                self.env._("Red-letter confirmation %s waits for the buyer.", bill.bill_no),
+                lang_env(self.env)._(
+                    "Red-letter confirmation %s waits for the buyer.", bill.bill_no
+                ),
             )
         if self.einvoice_serial:
             found = client.query(order_nos=[self.einvoice_order_no])
@@ -720,7 +730,7 @@ class AccountMove(models.Model):
         included) in part; returns the red invoice's id."""
         check_invoicing(self.env)
         self.ensure_one()
-        _ = self.env._
+        _ = lang_env(self.env)._
         if self.move_type != "out_invoice" or self.einvoice_state != "issued":
             raise UserError(_("Red letter: %s is not an issued e-invoice.", self.display_name))
         if reason not in dict(RED_REASONS):
@@ -775,7 +785,7 @@ class AccountMove(models.Model):
             left = self.amount_total - sum(taken.mapped("amount_total"))
             if red.currency_id.compare_amounts(red.amount_total, left) > 0:
                 raise UserError(
-                    self.env._(
+                    lang_env(self.env)._(
                         "Amount: rounded to the units of the lines, the red letter (%(amount)s) "
                         "would take back more than the %(left)s left.",
                         amount=red.amount_total,
@@ -790,7 +800,7 @@ class AccountMove(models.Model):
         self.ensure_one()
         kind = self.env.context.get("einvoice_file", "pdf")
         if kind not in ("pdf", "ofd", "xml") or not self[f"einvoice_{kind}"]:
-            raise UserError(self.env._("The e-invoice has no %s file yet.", kind.upper()))
+            raise UserError(lang_env(self.env)._("The e-invoice has no %s file yet.", kind.upper()))
         return {
             "type": "ir.actions.act_url",
             "url": f"/web/content/account.move/{self.id}/einvoice_{kind}/"

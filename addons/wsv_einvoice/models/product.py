@@ -3,6 +3,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.wsv_crm_customer.models.i18n import lang_env
+
 from ..lib import invoice
 
 
@@ -12,7 +14,7 @@ def check_codes(records):
             invoice.check_tax_code(record.tax_classification_code)
         except invoice.RuleError:
             raise ValidationError(
-                records.env._(
+                lang_env(records.env)._(
                     "Tax Classification Code: %(code)s of %(name)s is not 19 digits.",
                     code=record.tax_classification_code,
                     name=record.display_name,

@@ -4,6 +4,7 @@ buttons, never by writing tier.review rows (see wsv_contract's tier_review)."""
 from odoo import models
 from odoo.exceptions import UserError
 
+from odoo.addons.wsv_crm_customer.models.i18n import lang_env
 from odoo.addons.wsv_crm_customer.models.res_partner import trusted
 from odoo.addons.wsv_crm_customer.models.wsv_guard import GUARD_KEY
 
@@ -17,7 +18,7 @@ class TierReview(models.Model):
             return
         if "wsv.invoice.application" in set(self.mapped("model")) | set(models_):
             raise UserError(
-                self.env._(
+                lang_env(self.env)._(
                     "Approvals: an invoice application's approvals are given with its "
                     "Approve and Reject buttons, not by editing them."
                 )

@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import config
 
+from odoo.addons.wsv_crm_customer.models.i18n import lang_env
+
 from ..lib import nuonuo
 
 CONFIG_SECTION = "wsv_einvoice"
@@ -22,7 +24,7 @@ def check_invoicing(env, watch=False):
         or (watch and env.user.has_group(INTEGRATION))
         or env.user.has_group("base.group_system")
     ):
-        raise UserError(env._("E-invoices are issued by finance."))
+        raise UserError(lang_env(env)._("E-invoices are issued by finance."))
 
 
 def platform_config():
@@ -94,6 +96,7 @@ class WsvEinvoiceBackend(models.Model):
             backend.open_application_count = count
 
     def action_view_applications(self):
+        check_invoicing(self.env, watch=True)
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "wsv_einvoice.wsv_invoice_application_action"
         )
@@ -109,7 +112,7 @@ class WsvEinvoiceBackend(models.Model):
         settings = platform_config()
         if not (settings["url"] and settings["app_key"] and settings["app_secret"]):
             raise UserError(
-                self.env._(
+                lang_env(self.env)._(
                     "E-invoice platform: the server configuration has no complete "
                     "[%s] section (url, app_key, app_secret).",
                     CONFIG_SECTION,
@@ -129,7 +132,7 @@ class WsvEinvoiceBackend(models.Model):
         backend = self.sudo().search([("company_id", "=", company.id)], limit=1)
         if not backend:
             raise UserError(
-                self.env._("E-invoice platform: none is configured for %s.", company.name)
+                lang_env(self.env)._("E-invoice platform: none is configured for %s.", company.name)
             )
         return backend
 
@@ -138,13 +141,13 @@ class WsvEinvoiceBackend(models.Model):
         try:
             self.sudo()._client().query(order_nos=["WSV-CONNECTION-TEST"])
         except (nuonuo.TransportError, nuonuo.PlatformError) as error:
-            raise UserError(self.env._("E-invoice platform: %s", error)) from None
+            raise UserError(lang_env(self.env)._("E-invoice platform: %s", error)) from None
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "title": self.env._("E-invoice platform"),
-                "message": self.env._("The platform answers and accepts our signature."),
+                "title": lang_env(self.env)._("E-invoice platform"),
+                "message": lang_env(self.env)._("The platform answers and accepts our signature."),
                 "type": "success",
             },
         }
@@ -160,6 +163,7 @@ class WsvEinvoiceBackend(models.Model):
         return True
 
     def action_view_moves(self):
+        check_invoicing(self.env, watch=True)
         action = self.env["ir.actions.act_window"]._for_xml_id("wsv_einvoice.action_einvoice_moves")
         state = self.env.context.get("einvoice_state")
         action["domain"] = [("einvoice_backend_id", "in", self.ids)] + (

@@ -8,6 +8,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.wsv_contract.models.workflow import check_state
+from odoo.addons.wsv_crm_customer.models.i18n import lang_env
 from odoo.addons.wsv_crm_customer.models.res_config_settings import get_setting
 
 from ..lib import invoice
@@ -113,7 +114,7 @@ class WsvInvoiceApplication(models.Model):
         return {"draft": {"": names}, "rejected": {"": EDITABLE}}
 
     def _wsv_actions_hint(self):
-        return self.env._("Submit, Approve, Reject, Cancel, Reset to Draft")
+        return lang_env(self.env)._("Submit, Approve, Reject, Cancel, Reset to Draft")
 
     @api.model
     def _get_tier_validation_model_names(self):
@@ -156,7 +157,7 @@ class WsvInvoiceApplication(models.Model):
         for application in self.filtered("installment_id"):
             if application.installment_id.order_id != application.order_id:
                 raise UserError(
-                    self.env._(
+                    lang_env(self.env)._(
                         "Installment: %(installment)s is not an installment of %(number)s.",
                         installment=application.installment_id.sudo().name,
                         number=application.order_id.contract_number,
@@ -182,11 +183,13 @@ class WsvInvoiceApplication(models.Model):
         }
 
     def _check_contract(self):
-        message = self.env._("Contract: %(number)s is %(state)s; invoicing needs it %(needed)s.")
+        message = lang_env(self.env)._(
+            "Contract: %(number)s is %(state)s; invoicing needs it %(needed)s."
+        )
         check_state(self.order_id, "contract_state", INVOICEABLE, message, number="contract_number")
 
     def _check_application_state(self, *states):
-        message = self.env._(
+        message = lang_env(self.env)._(
             "Invoice application %(name)s is %(state)s: this step needs it %(needed)s."
         )
         check_state(self, "state", states, message, name="name")
@@ -203,7 +206,9 @@ class WsvInvoiceApplication(models.Model):
             or self.env.user.has_group("wsv_crm_customer.group_finance")
             or self._wsv_trusted()
         ):
-            raise UserError(self.env._("Invoice applications are made by sales or finance."))
+            raise UserError(
+                lang_env(self.env)._("Invoice applications are made by sales or finance.")
+            )
 
     # ------------------------------------------------------------ proposals
     def _balances(self):
@@ -245,7 +250,9 @@ class WsvInvoiceApplication(models.Model):
                 item = application.installment_id
                 if not item:
                     raise UserError(
-                        self.env._("Installment: an advance invoice is for an installment.")
+                        lang_env(self.env)._(
+                            "Installment: an advance invoice is for an installment."
+                        )
                     )
                 total = application.order_id.amount_total
                 share = item.amount / total if total else 0.0
@@ -262,7 +269,7 @@ class WsvInvoiceApplication(models.Model):
                 continue
             if len(commands) == 1:
                 raise UserError(
-                    self.env._(
+                    lang_env(self.env)._(
                         "Contract %s: nothing delivered is left to invoice.",
                         application.order_id.contract_number,
                     )
@@ -273,7 +280,7 @@ class WsvInvoiceApplication(models.Model):
     def _check_buyer(self):
         self.ensure_one()
         if not (self.buyer_name or "").strip():
-            raise UserError(self.env._("Buyer Name: the invoice needs the buyer's name."))
+            raise UserError(lang_env(self.env)._("Buyer Name: the invoice needs the buyer's name."))
         try:
             number = invoice.check_buyer(self.invoice_type, self.buyer_tax_number)
         except invoice.RuleError as error:
@@ -282,11 +289,11 @@ class WsvInvoiceApplication(models.Model):
 
     def _buyer_message(self, error):
         if error.code == "special_needs_tax_number":
-            return self.env._(
+            return lang_env(self.env)._(
                 "Buyer Tax Number: a special invoice (专票) needs the buyer's tax number; "
                 "issue an ordinary invoice (普票) or give the number."
             )
-        return self.env._(
+        return lang_env(self.env)._(
             "Buyer Tax Number: %s is not a taxpayer number (18 characters, or the older 15, "
             "17 or 20).",
             error.details.get("number", ""),
@@ -297,14 +304,16 @@ class WsvInvoiceApplication(models.Model):
         delivered quantity (a pre-invoice)."""
         self.ensure_one()
         if not self.line_ids:
-            raise UserError(self.env._("Lines: an invoice application needs at least one line."))
+            raise UserError(
+                lang_env(self.env)._("Lines: an invoice application needs at least one line.")
+            )
         balances = self._balances()
         pre = False
         for line in self.line_ids:
             balance = balances.get(line.order_line_id.id)
             if balance is None:
                 raise UserError(
-                    self.env._(
+                    lang_env(self.env)._(
                         "Lines: %s is not a product line of this contract.",
                         line.order_line_id.display_name,
                     )
@@ -315,10 +324,12 @@ class WsvInvoiceApplication(models.Model):
             except invoice.RuleError as error:
                 if error.code == "not_positive":
                     raise UserError(
-                        self.env._("Quantity: %s must be more than zero.", line.product_id.name)
+                        lang_env(self.env)._(
+                            "Quantity: %s must be more than zero.", line.product_id.name
+                        )
                     ) from None
                 raise UserError(
-                    self.env._(
+                    lang_env(self.env)._(
                         "Quantity: %(qty)s of %(product)s is more than the %(left)s the "
                         "contract has left to invoice.",
                         qty=line.qty,
@@ -360,11 +371,6 @@ class WsvInvoiceApplication(models.Model):
         """Approve as a pending reviewer (OCA tier validation checks who); the last approval
         creates the invoice. Never one's own application."""
         self._check_application_state("review")
-        own = self.filtered(lambda a: self.env.user in (a.create_uid | a.user_id))
-        if own:
-            raise UserError(
-                self.env._("Approval: you cannot approve your own application %s.", own[0].name)
-            )
         self._check_pending_reviewer()
         result = None
         for application in self:  # OCA approves one record at a time
@@ -385,12 +391,19 @@ class WsvInvoiceApplication(models.Model):
         return result or True
 
     def _check_pending_reviewer(self):
-        """Only the reviewer whose turn it is decides (finance before a director); OCA would
-        quietly do nothing."""
+        """Only the reviewer whose turn it is decides (finance before a director), never on
+        their own application; OCA would quietly do nothing."""
+        own = self.filtered(lambda a: self.env.user in (a.create_uid | a.user_id))
+        if own:
+            raise UserError(
+                lang_env(self.env)._(
+                    "Approval: you cannot approve your own application %s.", own[0].name
+                )
+            )
         for application in self:
             if not application.can_review:
                 raise UserError(
-                    self.env._(
+                    lang_env(self.env)._(
                         "Approval: invoice application %s has no pending approval of yours.",
                         application.name,
                     )
@@ -455,7 +468,9 @@ class WsvInvoiceApplication(models.Model):
             move = Move.with_company(order.company_id).create(values)
             application._set({"state": "invoiced", "move_id": move.id})
             application.message_post(
-                body=self.env._("Invoice %s created for finance to issue.", move.display_name)
+                body=lang_env(self.env)._(
+                    "Invoice %s created for finance to issue.", move.display_name
+                )
             )
         return True
 
@@ -531,7 +546,7 @@ class WsvInvoiceApplicationLine(models.Model):
         for line in self:
             if line.order_line_id.order_id != line.application_id.order_id:
                 raise UserError(
-                    self.env._(
+                    lang_env(self.env)._(
                         "Contract Line: line %(line)s is not a line of contract %(number)s.",
                         line=line.order_line_id.id,
                         number=line.application_id.order_id.contract_number,
@@ -544,7 +559,7 @@ class WsvInvoiceApplicationLine(models.Model):
         if closed and not self._wsv_trusted():
             application = closed[0].application_id
             raise UserError(
-                self.env._(
+                lang_env(self.env)._(
                     "Invoice application %(name)s is %(state)s: its lines can no longer change.",
                     name=application.name,
                     state=application._wsv_state_label(application.state),
@@ -582,7 +597,7 @@ class WsvInvoiceApplicationLine(models.Model):
         taxes = self.order_line_id.sudo().tax_id
         if len(taxes) != 1 or taxes.amount_type != "percent":
             raise UserError(
-                self.env._(
+                lang_env(self.env)._(
                     "Taxes: %s needs exactly one percentage tax on the contract to be invoiced.",
                     self.product_id.name,
                 )
@@ -591,7 +606,7 @@ class WsvInvoiceApplicationLine(models.Model):
             invoice.check_tax_code(self.tax_code)
         except invoice.RuleError:
             raise UserError(
-                self.env._(
+                lang_env(self.env)._(
                     "Tax Classification Code: %s (or its category) has no 19-digit code.",
                     self.product_id.name,
                 )

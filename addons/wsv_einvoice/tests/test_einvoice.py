@@ -142,6 +142,8 @@ class TestEinvoice(FulfillmentCase):
             application.with_user(self.director).validate_tier()  # finance comes first
         with self.refused("your own application"):
             application.with_user(self.sales_a1).validate_tier()
+        with self.refused("your own application"):
+            application.with_user(self.sales_a1).reject_tier()
         application.with_user(self.finance).validate_tier()
         self.assertEqual(application.state, "review")
         application.with_user(self.director).validate_tier()
@@ -375,6 +377,16 @@ class TestEinvoice(FulfillmentCase):
         self.assertNotIn("credit limit", request.failed_conditions or "")
         credit = contract._wsv_credit_figures(customer)
         self.assertAlmostEqual(credit[customer.id][1], move.amount_total, 2)
+
+    def test_a_customer_in_credit_owes_nothing_to_the_release(self):
+        # paid ahead: the ledger's exposure is negative, and the release takes it as nothing
+        contract = self.delivered(40)
+        request = self.request(contract, 1)
+        self.customer.sudo().credit_limit = 1.0
+        in_credit = lambda *args: -3 * request.amount  # noqa: E731
+        with patch.object(type(self.env["res.partner"]), "_wsv_ledger_exposure", in_credit):
+            request.action_submit()
+        self.assertNotIn("credit limit", request.failed_conditions or "")
 
     # ------------------------------------------------------------ walk-arounds
     def test_no_client_value_becomes_a_platform_fact(self):

@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_repr
 
+from odoo.addons.wsv_crm_customer.models.i18n import lang_env
+
 from ..lib import allocation
 
 
@@ -45,7 +47,7 @@ class AccountPayment(models.Model):
             # half a step of the currency over the payment is rounding noise
             if currency.compare_amounts(payment.wsv_allocated, payment.amount) > 0:
                 raise UserError(
-                    self.env._(
+                    lang_env(self.env)._(
                         "Installments Collected: %(allocated)s allocated, more than the "
                         "payment's %(amount)s.",
                         allocated=float_repr(
@@ -58,7 +60,7 @@ class AccountPayment(models.Model):
     def _wsv_allocation_scope(self, contract=None, installment_ids=None):
         """The domain that narrows an allocation to one contract (its id or number) or to
         given installments, all of this payment's customer."""
-        _ = self.env._
+        _ = lang_env(self.env)._
         customer = self.partner_id.commercial_partner_id
         if installment_ids is not None and contract is not None:
             raise UserError(_("Installments: give a contract or installments, not both."))
@@ -94,7 +96,7 @@ class AccountPayment(models.Model):
         then what is left over the customer's open installments, the earliest due first.
         ``contract`` (id or contract number) or ``installment_ids`` keep it to those."""
         self.ensure_one()
-        _ = self.env._
+        _ = lang_env(self.env)._
         if self.partner_type != "customer" or self.payment_type != "inbound":
             raise UserError(_("Payment: only money received from a customer is allocated."))
         collections_scope, installments_scope = self._wsv_allocation_scope(

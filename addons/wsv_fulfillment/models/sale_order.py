@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.wsv_contract.lib import milestones as milestone_rules
+from odoo.addons.wsv_crm_customer.models.i18n import lang_env
 
 from ..lib import schedule
 
@@ -142,7 +143,7 @@ class SaleOrder(models.Model):
             for order in self.filtered(lambda o: o.contract_state in SIGNED):
                 if any(order[f] and order[f] != fields.Date.to_date(vals[f]) for f in dated):
                     raise UserError(
-                        self.env._(
+                        lang_env(self.env)._(
                             "Contract %s: its signing and acceptance dates, once set, are "
                             "corrected by a sales director or finance.",
                             order.contract_number,
@@ -167,7 +168,7 @@ class SaleOrder(models.Model):
         if started:
             if not (self.env.user.has_group(DIRECTOR) or self.env.user.has_group(FINANCE)):
                 raise UserError(
-                    self.env._(
+                    lang_env(self.env)._(
                         "Contract %s has deliveries or invoices: only a sales director or "
                         "finance may cancel it.",
                         started[0].contract_number,
@@ -177,7 +178,7 @@ class SaleOrder(models.Model):
                 text = ((reason if reason is not None else order.cancel_reason) or "").strip()
                 if not text:
                     raise UserError(
-                        self.env._(
+                        lang_env(self.env)._(
                             "Cancellation Reason: contract %s has deliveries or invoices; say "
                             "why it is cancelled.",
                             order.contract_number,
@@ -189,7 +190,7 @@ class SaleOrder(models.Model):
         )
         if collected:
             raise UserError(
-                self.env._(
+                lang_env(self.env)._(
                     "Contract %s has collections recorded; cancel them before the contract.",
                     collected[0].order_id.contract_number,
                 )
@@ -287,7 +288,7 @@ class SaleOrder(models.Model):
                 )
             except ValueError as error:
                 raise UserError(
-                    self.env._(
+                    lang_env(self.env)._(
                         "Receivable schedule of %(number)s: installment %(key)s holds more "
                         "collections than its new amount; cancel some of them first.",
                         number=order.contract_number,
@@ -332,7 +333,7 @@ class SaleOrder(models.Model):
         lines = Request._lines_to_deliver(self)
         if not lines:
             raise UserError(
-                self.env._(
+                lang_env(self.env)._(
                     "Contract %s: everything is delivered or requested already.",
                     self.contract_number,
                 )

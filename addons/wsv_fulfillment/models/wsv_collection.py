@@ -5,6 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_repr
 
+from odoo.addons.wsv_crm_customer.models.i18n import lang_env
+
 from ..lib import allocation
 
 FINANCE = "wsv_crm_customer.group_finance"
@@ -94,7 +96,7 @@ class WsvCollection(models.Model):
     def _check_amount(self, installment, amount, pending=0.0):
         """Refuse money on a cancelled contract, on a void installment, or over its open
         amount (less what this same request records on it already)."""
-        _ = self.env._
+        _ = lang_env(self.env)._
         if not installment:
             raise UserError(_("Installment: a collection needs one."))
         if installment.order_id.contract_state == "cancel":
@@ -139,7 +141,7 @@ class WsvCollection(models.Model):
     def _check_payment(self):
         """A booked collection comes from a payment of its customer, and a payment is not
         allocated beyond its amount."""
-        _ = self.env._
+        _ = lang_env(self.env)._
         for collection in self:
             payment = collection.payment_id
             if not payment:
@@ -172,10 +174,12 @@ class WsvCollection(models.Model):
     def action_book(self):
         """Finance books confirmed collections against their payment."""
         if not self.env.user.has_group(FINANCE):
-            raise UserError(self.env._("Collections: only finance books collections."))
+            raise UserError(lang_env(self.env)._("Collections: only finance books collections."))
         wrong = self.filtered(lambda c: c.state != "confirmed")
         if wrong:
-            raise UserError(self.env._("Collections: only confirmed collections are booked."))
+            raise UserError(
+                lang_env(self.env)._("Collections: only confirmed collections are booked.")
+            )
         self.installment_id._lock()
         self._check_payment()
         self._wsv_system().state = "booked"
@@ -184,7 +188,9 @@ class WsvCollection(models.Model):
     def action_cancel(self):
         booked = self.filtered(lambda c: c.state == "booked")
         if booked and not self.env.user.has_group(FINANCE):
-            raise UserError(self.env._("Collections: only finance cancels a booked collection."))
+            raise UserError(
+                lang_env(self.env)._("Collections: only finance cancels a booked collection.")
+            )
         self.installment_id._lock()
         self._wsv_system().state = "cancel"
         return True

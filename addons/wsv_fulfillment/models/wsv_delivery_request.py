@@ -8,6 +8,7 @@ from odoo.tools import float_repr
 from odoo.addons.wsv_contract.lib import milestones as milestone_rules
 from odoo.addons.wsv_contract.models.workflow import check_state
 from odoo.addons.wsv_contract.models.wsv_review_rule import FIGURE_GROUPS
+from odoo.addons.wsv_crm_customer.models.i18n import lang_env
 from odoo.addons.wsv_crm_customer.models.res_config_settings import get_setting
 
 from ..lib import release
@@ -93,7 +94,9 @@ class WsvDeliveryRequest(models.Model):
         return table
 
     def _wsv_actions_hint(self):
-        return self.env._("Check and Release, Override, Record Delivery, Cancel, Reset to Draft")
+        return lang_env(self.env)._(
+            "Check and Release, Override, Record Delivery, Cancel, Reset to Draft"
+        )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -111,10 +114,10 @@ class WsvDeliveryRequest(models.Model):
 
     def _frozen_message(self, names):
         labels = ", ".join(
-            sorted(self._fields[n].get_description(self.env)["string"] for n in names)
+            sorted(self._fields[n].get_description(lang_env(self.env))["string"] for n in names)
         )
-        state = dict(self._fields["state"]._description_selection(self.env))[self.state]
-        return self.env._(
+        state = dict(self._fields["state"]._description_selection(lang_env(self.env)))[self.state]
+        return lang_env(self.env)._(
             "Delivery request %(name)s is %(state)s: %(fields)s can no longer change.",
             name=self.name,
             state=state,
@@ -137,11 +140,13 @@ class WsvDeliveryRequest(models.Model):
         return self._wsv_system().write(vals)
 
     def _check_contract(self):
-        message = self.env._("Contract: %(number)s is %(state)s; deliveries need it %(needed)s.")
+        message = lang_env(self.env)._(
+            "Contract: %(number)s is %(state)s; deliveries need it %(needed)s."
+        )
         check_state(self.order_id, "contract_state", DELIVERABLE, message, number="contract_number")
 
     def _check_request_state(self, *states):
-        message = self.env._(
+        message = lang_env(self.env)._(
             "Delivery request %(name)s is %(state)s: this step needs it %(needed)s."
         )
         check_state(self, "state", states, message, name="name")
@@ -188,7 +193,9 @@ class WsvDeliveryRequest(models.Model):
             contract_amount=order.amount_total,
             advance_received=sum(advance.mapped("amount_collected")),
             credit_limit=customer.sudo().with_company(company).credit_limit,
-            exposure=company_currency.round(exposure),
+            # a customer in credit (paid ahead, or a credit note on account) owes nothing:
+            # the money on account covers this delivery as far as it goes
+            exposure=company_currency.round(max(exposure, 0.0)),
             oldest_overdue_days=oldest,
         )
 
@@ -210,7 +217,7 @@ class WsvDeliveryRequest(models.Model):
 
     def _failure_messages(self, failed):
         """One line per failed condition, for every reader of the request: no credit figures."""
-        _ = self.env._
+        _ = lang_env(self.env)._
         messages = {
             "advance_short": lambda d: _(
                 "Advance received %(received)s%%, the contract requires %(required)s%%.",
@@ -234,7 +241,7 @@ class WsvDeliveryRequest(models.Model):
         currency = self.order_id.company_id.currency_id
         for code, d in failed:
             if code == "over_credit":
-                return self.env._(
+                return lang_env(self.env)._(
                     "Open receivables with this delivery: %(exposure)s; credit limit: %(limit)s.",
                     exposure=float_repr(currency.round(d["exposure"]), currency.decimal_places),
                     limit=float_repr(currency.round(d["limit"]), currency.decimal_places),
@@ -260,7 +267,7 @@ class WsvDeliveryRequest(models.Model):
                 # a field of the figure roles: written whoever submits
                 request.sudo().write({"failed_detail": request._credit_figures(failed)})
                 # the chatter is read by every follower: without the credit figures
-                request.message_post(body=self.env._("Release blocked:\n%s", text))
+                request.message_post(body=lang_env(self.env)._("Release blocked:\n%s", text))
             else:
                 request._set({"state": "released", "failed_conditions": False})
                 request.sudo().write({"failed_detail": False})
@@ -270,11 +277,15 @@ class WsvDeliveryRequest(models.Model):
         """An authorised role releases a blocked request anyway, with a reason."""
         if not any(self.env.user.has_group(group) for group in OVERRIDE_GROUPS.split(",")):
             raise UserError(
-                self.env._("Override: only a sales director or finance may override a release.")
+                lang_env(self.env)._(
+                    "Override: only a sales director or finance may override a release."
+                )
             )
         self._check_request_state("blocked")
         if any(not (r.override_reason or "").strip() for r in self):
-            raise UserError(self.env._("Override Reason: give the reason for the override."))
+            raise UserError(
+                lang_env(self.env)._("Override Reason: give the reason for the override.")
+            )
         self._set({"state": "released", "override_user_id": self.env.user.id})
         return True
 
@@ -311,7 +322,9 @@ class WsvDeliveryRequest(models.Model):
         other submitted requests."""
         self.ensure_one()
         if not self.line_ids:
-            raise UserError(self.env._("Products: a delivery request needs at least one line."))
+            raise UserError(
+                lang_env(self.env)._("Products: a delivery request needs at least one line.")
+            )
         # (sudo: every request of the contract counts, seen by this user or not)
         others = (
             self.sudo().search([("order_id", "=", self.order_id.id), ("state", "in", HOLDING)])
@@ -324,7 +337,9 @@ class WsvDeliveryRequest(models.Model):
             order_line = line.order_line_id
             if order_line.order_id != self.order_id:
                 raise UserError(
-                    self.env._("Products: %s is not on this contract.", order_line.display_name)
+                    lang_env(self.env)._(
+                        "Products: %s is not on this contract.", order_line.display_name
+                    )
                 )
             try:
                 release.check_quantity(
@@ -335,10 +350,12 @@ class WsvDeliveryRequest(models.Model):
             except ValueError as error:
                 if error.args[0] == "not_positive":
                     raise UserError(
-                        self.env._("Quantity: %s must be more than zero.", line.product_id.name)
+                        lang_env(self.env)._(
+                            "Quantity: %s must be more than zero.", line.product_id.name
+                        )
                     ) from None
                 raise UserError(
-                    self.env._(
+                    lang_env(self.env)._(
                         "Quantity: %(qty)s of %(product)s is more than the %(left)s left to "
                         "deliver on the contract.",
                         qty=line[field],
@@ -408,7 +425,7 @@ class WsvDeliveryRequestLine(models.Model):
         over = self.filtered(lambda r: r.qty_delivered > r.qty + release.QUANTITY_TOLERANCE)
         if over:
             raise UserError(
-                self.env._(
+                lang_env(self.env)._(
                     "Delivered: %(delivered)s of %(product)s is more than the %(qty)s released.",
                     delivered=over[0].qty_delivered,
                     product=over[0].product_id.name,
@@ -439,7 +456,9 @@ class WsvDeliveryRequestSap(models.Model):
             "wsv_crm_customer.group_integration_admin"
         ) and not self.env.user.has_group("base.group_system"):
             raise UserError(
-                self.env._("Deliveries from SAP are reported by an Integration Administrator.")
+                lang_env(self.env)._(
+                    "Deliveries from SAP are reported by an Integration Administrator."
+                )
             )
 
     @api.model
@@ -470,7 +489,7 @@ class WsvDeliveryRequestSap(models.Model):
     def _wsv_resolve_quantities(self, order, quantities):
         """{contract line: quantity} from {line id: qty} or a list of rows naming the line
         by one of its keys (``line_id``, or SAP's ``sap_item``) with a ``qty``."""
-        _ = self.env._
+        _ = lang_env(self.env)._
         lines = order.order_line.filtered(lambda r: not r.display_type and r.product_id)
         index = {}
         for line in lines:
@@ -515,7 +534,7 @@ class WsvDeliveryRequestSap(models.Model):
         It is a fact, so no release check; the quantities still may not exceed the contract.
         Returns the delivery request's id (the same one for a delivery note reported twice)."""
         self._check_reporter()
-        _ = self.env._
+        _ = lang_env(self.env)._
         # (sudo: an integration account holds no sales rights; the group check above decides)
         order = self.env["sale.order"].sudo()._wsv_contract_by_reference(contract)
         try:

@@ -7,6 +7,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from odoo.addons.wsv_contract.models.wsv_contract_milestone import TRIGGER_NAMES
+from odoo.addons.wsv_crm_customer.models.i18n import lang_env
 from odoo.addons.wsv_crm_customer.models.res_config_settings import get_setting
 
 from ..lib import aging
@@ -175,7 +176,9 @@ class WsvReceivableInstallment(models.Model):
         vals = self._wsv_check_write(vals)
         if vals.get("disposition") == "write_off" and not self.env.user.has_group(FINANCE):
             raise UserError(
-                self.env._("Disposition: only finance may write a receivable off as bad debt.")
+                lang_env(self.env)._(
+                    "Disposition: only finance may write a receivable off as bad debt."
+                )
             )
         return super().write(vals)
 
@@ -198,7 +201,7 @@ class WsvReceivableInstallment(models.Model):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Confirm Collection"),
+            "name": lang_env(self.env)._("Confirm Collection"),
             "res_model": "wsv.collection",
             "view_mode": "form",
             "target": "new",
@@ -249,7 +252,7 @@ class WsvReceivableInstallment(models.Model):
         return len(activities)
 
     def _activity_values(self, activity_type, user, today, kind):
-        _ = self.env._
+        _ = lang_env(self.env)._
         summaries = {
             "reminder": _("Installment due on %s: remind the customer", self.due_date),
             "confirm": _("Installment due: confirm the collection with the customer"),

@@ -4,6 +4,8 @@ collected amount; attainment and ranking are live."""
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.wsv_crm_customer.models.i18n import lang_env
+
 from ..lib import targets
 
 # two-digit labels: Odoo does not export one-character terms for translation
@@ -84,7 +86,7 @@ class WsvSalesTarget(models.Model):
                 targets.period(target.year)
             except ValueError:
                 raise ValidationError(
-                    self.env._("Year: %s is not a year from 1900 to 9999.", target.year)
+                    lang_env(self.env)._("Year: %s is not a year from 1900 to 9999.", target.year)
                 ) from None
 
     @api.model_create_multi

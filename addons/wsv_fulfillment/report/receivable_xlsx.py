@@ -3,6 +3,8 @@ selected in the list."""
 
 from odoo import models
 
+from odoo.addons.wsv_crm_customer.models.i18n import lang_env
+
 from ..lib import aging
 from ..models.wsv_receivable_installment import OPEN_STATUSES
 
@@ -48,7 +50,7 @@ class ReceivableAgingXlsx(models.AbstractModel):
     _description = "Receivable Aging (xlsx)"
 
     def _write_sheet(self, workbook, installments, formats):
-        _ = self.env._
+        _ = lang_env(self.env)._
         headers = [_("Customer"), _("Not Overdue")] + list(aging.LABELS) + [_("Total Open")]
         sheet = self._sheet(
             workbook, _("Receivable Aging"), headers, formats, [36] + [14] * (len(headers) - 1)
@@ -79,7 +81,7 @@ class CollectionPlanXlsx(models.AbstractModel):
     _description = "Collection Plan (xlsx)"
 
     def _write_sheet(self, workbook, installments, formats):
-        _ = self.env._
+        _ = lang_env(self.env)._
         headers = [
             _("Due Month"),
             _("Due Date"),
@@ -93,7 +95,7 @@ class CollectionPlanXlsx(models.AbstractModel):
         sheet = self._sheet(
             workbook, _("Collection Plan"), headers, formats, [10, 12, 36, 16, 22, 14, 12, 14]
         )
-        statuses = dict(installments._fields["status"]._description_selection(self.env))
+        statuses = dict(installments._fields["status"]._description_selection(lang_env(self.env)))
         line, month, subtotal = 0, None, 0.0
 
         def close_month():

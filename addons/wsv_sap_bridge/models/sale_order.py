@@ -9,6 +9,7 @@ from odoo.exceptions import UserError
 
 from odoo.addons.wsv_contract.models.sale_order import SaleOrder as ContractOrder
 from odoo.addons.wsv_contract.models.sale_order import SaleOrderLine as ContractLine
+from odoo.addons.wsv_crm_customer.models.i18n import lang_env
 
 from ..lib import mapping, sap_order
 from .wsv_sap_sending import outbox_env
@@ -124,7 +125,7 @@ class SaleOrder(models.Model):
                 if sending.state == "sent":
                     # SAP's order stays: rejecting it is SAP's own step
                     order.message_post(
-                        body=self.env._(
+                        body=lang_env(self.env)._(
                             "Cancelled here: SAP order %s is still open in SAP and must be "
                             "rejected there.",
                             sending.sap_order_number,
@@ -138,7 +139,7 @@ class SaleOrder(models.Model):
         ordered = self.filtered(lambda o: o.contract_state == "cancel" and o.sap_order_number)
         if ordered:
             raise UserError(
-                self.env._(
+                lang_env(self.env)._(
                     "Contract %(contract)s was ordered in SAP (order %(number)s) before it was "
                     "cancelled: make a new contract instead of reopening this one.",
                     contract=ordered[0].contract_number,

@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import config
 
+from odoo.addons.wsv_crm_customer.models.i18n import lang_env
+
 from ..lib import sap_order
 
 _logger = logging.getLogger(__name__)
@@ -18,7 +20,9 @@ DEAD_JOBS = ("failed", "cancelled", "done")  # a pending sending whose job will 
 def check_integration(env):
     """The outbox is the integration administrator's (public methods check their caller)."""
     if not (env.su or env.user.has_group(INTEGRATION) or env.user.has_group("base.group_system")):
-        raise UserError(env._("Only an Integration Administrator manages the SAP outbox."))
+        raise UserError(
+            lang_env(env)._("Only an Integration Administrator manages the SAP outbox.")
+        )
 
 
 class WsvSapBackend(models.Model):
@@ -86,25 +90,27 @@ class WsvSapBackend(models.Model):
         for backend in self:
             if not 0 < backend.timeout <= 600:
                 raise ValidationError(
-                    self.env._("SAP backend: Timeout must be more than 0 and at most 600 seconds.")
+                    lang_env(self.env)._(
+                        "SAP backend: Timeout must be more than 0 and at most 600 seconds."
+                    )
                 )
             if not 10 <= backend.max_backoff <= 900:
                 raise ValidationError(
-                    self.env._(
+                    lang_env(self.env)._(
                         "SAP backend: Longest Retry Wait must be 10 to 900 seconds (sending "
                         "resumes within 15 minutes after SAP is back)."
                     )
                 )
             if not 1 <= backend.sync_batch <= 1000:
                 raise ValidationError(
-                    self.env._("SAP backend: Orders per Status Call must be 1 to 1000.")
+                    lang_env(self.env)._("SAP backend: Orders per Status Call must be 1 to 1000.")
                 )
 
     @api.constrains("transport")
     def _check_transport(self):
         if "rfc" in self.mapped("transport") and not sap_order.rfc_available():
             raise ValidationError(
-                self.env._(
+                lang_env(self.env)._(
                     "SAP backend: Transport RFC is unavailable on this server (the pyrfc "
                     "library and SAP's NW RFC SDK are not installed); use SOAP."
                 )
@@ -167,10 +173,12 @@ class WsvSapBackend(models.Model):
         check_integration(self.env)
         self.ensure_one()
         try:
-            sap_order.ping(self._connect())
+            # The connection fields are the system's (groups=base.group_system): the
+            # integration administrator may test the backend without reading them.
+            sap_order.ping(self.sudo()._connect())
         except (sap_order.TransportError, sap_order.BusinessError) as error:
             raise UserError(
-                self.env._(
+                lang_env(self.env)._(
                     "SAP backend %(name)s does not answer: %(error)s", name=self.name, error=error
                 )
             ) from error
@@ -179,7 +187,7 @@ class WsvSapBackend(models.Model):
             "tag": "display_notification",
             "params": {
                 "type": "success",
-                "message": self.env._("SAP backend %s answers.", self.name),
+                "message": lang_env(self.env)._("SAP backend %s answers.", self.name),
             },
         }
 

@@ -11,6 +11,7 @@ from odoo.modules.registry import Registry
 
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.wsv_crm_customer.lib import retry
+from odoo.addons.wsv_crm_customer.models.i18n import lang_env
 
 from ..lib import mapping, sap_order
 from .wsv_sap_backend import check_integration
@@ -92,15 +93,17 @@ class WsvSapSending(models.Model):
             elif sending.sap_message and sending.state != "sent":
                 # our words in the reader's language, SAP's or the network's as they came
                 if sending.last_outcome == "business":
-                    text = self.env._("SAP refused the order: %s")
+                    text = lang_env(self.env)._("SAP refused the order: %s")
                 else:
-                    text = self.env._("SAP gave no usable answer; sent again automatically: %s")
+                    text = lang_env(self.env)._(
+                        "SAP gave no usable answer; sent again automatically: %s"
+                    )
                 sending.message = text % sending.sap_message
             else:
                 sending.message = False
 
     def _gap_text(self, what, detail):
-        _ = self.env._
+        _ = lang_env(self.env)._
         if what == "team_keys":
             team, keys = detail
             return _("Sales team %(team)s has no SAP %(keys)s.", team=team, keys=", ".join(keys))
@@ -129,7 +132,9 @@ class WsvSapSending(models.Model):
             delayed = sending.with_delay(
                 max_retries=0,  # transport errors retry until SAP answers (capped backoff)
                 channel="root.sap",
-                description=self.env._("Send %s to SAP", sending.order_id.contract_number),
+                description=lang_env(self.env)._(
+                    "Send %s to SAP", sending.order_id.contract_number
+                ),
                 identity_key=f"wsv_sap_send:{sending.id}:{sending.attempt_count}",
             )._send()
             # (a job with this identity already waiting: queue_job hands back its record)
@@ -146,7 +151,7 @@ class WsvSapSending(models.Model):
         cancelled = sendings.filtered(lambda s: s.order_id.contract_state == "cancel")
         if cancelled:
             raise UserError(
-                self.env._(
+                lang_env(self.env)._(
                     "Contract %s is cancelled: it is not sent to SAP.",
                     cancelled[0].order_id.contract_number,
                 )
