@@ -74,6 +74,19 @@ ensure_lint_venv() {
     LINT_BIN=$venv/bin
 }
 
+# Locust for the load benchmark, in a virtualenv of its own (its gevent is not Odoo's).
+ensure_load_venv() {
+    local venv=$WSV_HOME/load-venv want
+    want=$(sha1sum <"$WSV_ROOT/requirements-load.txt" | cut -c1-16)
+    [ -x "$venv/bin/python" ] || "$WSV_PYTHON" -m venv "$venv"
+    if [ "$(cat "$venv/.wsv-stamp" 2>/dev/null)" != "$want" ]; then
+        say "installing Locust into $venv"
+        "$venv/bin/pip" install -q -r "$WSV_ROOT/requirements-load.txt" 2>&1 | { grep -v "is neither a file nor a directory" || true; }
+        echo "$want" >"$venv/.wsv-stamp"
+    fi
+    LOAD_PYTHON=$venv/bin/python
+}
+
 # --- PostgreSQL ----------------------------------------------------------------
 # PGHOST/PGPORT/PGUSER/PGPASSWORD win when set; otherwise the local cluster is
 # started and a role for Odoo is created (Odoo refuses to run as 'postgres').
@@ -111,9 +124,21 @@ ensure_postgres() {
 
 # --- Odoo configuration ------------------------------------------------------------
 # config/odoo.conf.template with the machine's paths and credentials filled in.
+# write_odoo_conf CONF DB [PORT] [prod|dev]: prod (the default) is the server as deployed,
+# dev the threaded server of development and of Odoo's test runs.
 write_odoo_conf() {
-    local conf=$1 db=$2 port=${3:-8069}
-    sed -e "s#@ODOO_PATH@#$ODOO_PATH#g" -e "s#@WSV_ROOT@#$WSV_ROOT#g" \
+    local conf=$1 db=$2 port=${3:-8069} mode=${4:-prod}
+    local cores workers cron gevent maxconn proxy
+    cores=$(nproc)
+    if [ "$mode" = prod ]; then
+        workers=${WSV_WORKERS:-$((2 * cores + 1))} cron=1 proxy=True
+        gevent=${WSV_GEVENT_PORT:-$(free_port)} maxconn=${WSV_DB_MAXCONN:-8}
+    else
+        workers=0 cron=2 proxy=False gevent=${WSV_GEVENT_PORT:-$(free_port)} maxconn=64
+    fi
+    sed -e "s#@WORKERS@#$workers#g" -e "s#@CRON_THREADS@#$cron#g" \
+        -e "s#@GEVENT_PORT@#$gevent#g" -e "s#@DB_MAXCONN@#$maxconn#g" -e "s#@PROXY_MODE@#$proxy#g" \
+        -e "s#@ODOO_PATH@#$ODOO_PATH#g" -e "s#@WSV_ROOT@#$WSV_ROOT#g" \
         -e "s#@DATA_DIR@#$WSV_HOME/data#g" -e "s#@DB_NAME@#$db#g" -e "s#@HTTP_PORT@#$port#g" \
         -e "s#@DB_HOST@#${PGHOST:-False}#g" -e "s#@DB_PORT@#${PGPORT:-False}#g" \
         -e "s#@DB_USER@#$PGUSER#g" -e "s#@DB_PASSWORD@#${PGPASSWORD:-False}#g" \
@@ -121,6 +146,21 @@ write_odoo_conf() {
         -e "s#@NUONUO_URL@#http://127.0.0.1:${WSV_NUONUO_PORT:-8073}#g" \
         -e "s#@SAP_URL@#http://127.0.0.1:${WSV_SAP_PORT:-8072}/sap/bc/srt/rfc/sap/zwsv_salesorder?wsdl#g" \
         "$WSV_ROOT/config/odoo.conf.template" >"$conf"
+}
+
+conf_value() { sed -nE "s/^$2 *= *(.*)$/\1/p" "$1" | head -n 1; }
+
+# Every process's pool together stays under PostgreSQL's max_connections: the HTTP workers,
+# the cron worker, the websocket process and queue_job's runner, with room for a psql.
+check_db_connections() {
+    local conf=$1 workers maxconn cron max need
+    workers=$(conf_value "$conf" workers) maxconn=$(conf_value "$conf" db_maxconn)
+    cron=$(conf_value "$conf" max_cron_threads)
+    [ "$workers" -gt 0 ] || return 0
+    max=$(psql -d postgres -Atc 'show max_connections')
+    need=$(((workers + cron + 2) * maxconn))
+    [ "$need" -le $((max - 5)) ] || die "$workers workers x $maxconn connections need $need of PostgreSQL's max_connections ($max): set WSV_WORKERS or WSV_DB_MAXCONN lower, or raise max_connections."
+    say "database connections: at most $need of PostgreSQL's $max ($workers workers + cron + websocket + job runner, $maxconn each)"
 }
 
 # pip, minus the warnings about this machine's optional local indexes

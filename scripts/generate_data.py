@@ -66,7 +66,12 @@ def generate_salespeople(env, count, teams=8):
     manager_group = env.ref("wsv_crm_customer.group_sales_manager")
     users = Users.create(
         [
-            {"name": f"销售{i:03d}", "login": f"gen_sales_{i:03d}", "groups_id": [(4, group.id)]}
+            {
+                "name": f"销售{i:03d}",
+                "login": f"gen_sales_{i:03d}",
+                "email": f"gen_sales_{i:03d}@example.com",  # the chatter's sender address
+                "groups_id": [(4, group.id)],
+            }
             for i in range(count)
         ]
     )
@@ -104,7 +109,7 @@ def generate_customers(env, count, rng, owners, batch=2000):
 
 def generate_contracts(env, count, rng, batch=500, lines=5):
     """``count`` contracts of ``lines`` lines on the generated customers, with milestones;
-    a third signed (signed contracts are what receivables grow from)."""
+    a third signed, with their receivable schedules (what receivables grow from)."""
     from odoo.addons.wsv_crm_customer.models.res_partner import TRUSTED  # noqa: PLC0415
 
     products = env["product.product"].create(
@@ -162,6 +167,7 @@ def generate_contracts(env, count, rng, batch=500, lines=5):
         signed = orders[::3]
         signed.write({"signing_date": fields.Date.today()})
         signed.with_context(wsv_contract_state=TRUSTED).write({"contract_state": "signed"})
+        signed._wsv_generate_schedule()  # their receivable schedules, as signing makes them
         env.cr.commit()  # noqa: B950 - a long load commits per batch, like an import
         env.invalidate_all()
     return time.perf_counter() - start

@@ -90,8 +90,12 @@ WSV_SAP_PORT=$(free_port)
 WSV_NUONUO_PORT=$(free_port)
 WSV_SAP_DB=$OUT/sap-simulator.sqlite
 export WSV_QICHACHA_PORT WSV_SAP_PORT WSV_NUONUO_PORT WSV_SAP_DB
-write_odoo_conf "$CONF" wsv_test "$PORT"
-sed -i 's/^dbfilter.*/dbfilter =/' "$CONF"
+# Odoo's tests run in the threaded server; the integration tests against the server as
+# deployed (workers, cron worker, queue_job's runner in a process of its own)
+write_odoo_conf "$CONF" wsv_test "$PORT" dev
+SERVER_CONF=$WSV_HOME/odoo-test-server.conf
+write_odoo_conf "$SERVER_CONF" wsv_test "$PORT" prod
+sed -i 's/^dbfilter.*/dbfilter =/' "$CONF" "$SERVER_CONF"
 build_template "$TPL" wsv_tpl_ chinese
 say "Odoo tests on a fresh copy of $TPL"
 copy_db "$TPL" wsv_test
@@ -155,7 +159,8 @@ check i18n-zh_CN "$WSV_VENV/bin/python" scripts/i18n_check.py -c "$CONF" -d wsv_
 if [ -d tests/integration ]; then
     say "integration tests against a live server"
     start_simulators "$PORT"
-    "$WSV_VENV/bin/python" "$ODOO_PATH/odoo-bin" -c "$CONF" -d wsv_test --http-port="$PORT" \
+    check_db_connections "$SERVER_CONF"
+    "$WSV_VENV/bin/python" "$ODOO_PATH/odoo-bin" -c "$SERVER_CONF" -d wsv_test --http-port="$PORT" \
         --log-level=warn >"$OUT/server.log" 2>&1 &
     SERVER_PID=$!
     for _ in $(seq 120); do

@@ -193,8 +193,29 @@ class ResPartner(models.Model):
         }
         if user:
             values["team_id"] = user.sale_team_id.id
-        self._wsv_system().with_context(wsv_pool_move=TRUSTED).write(values)
+        records = self._wsv_system().with_context(wsv_pool_move=TRUSTED)
+        if user and user != self.env.user:
+            # Odoo would e-mail the new owner once per customer (500 customers: 500 mails
+            # and ten seconds); action_pool_assign sends one note for the whole batch
+            records = records.with_context(mail_auto_subscribe_no_notify=True)
+        records.write(values)
         self.env["wsv.pool.move"].sudo().create(moves)
+
+    def _notify_new_owner(self, user):
+        """One note to ``user``, in their language, for the customers given to them."""
+        names = ", ".join(self[:20].mapped("display_name")) + ("…" if len(self) > 20 else "")
+        theirs = self.env(context=dict(self.env.context, lang=user.lang or self.env.lang))
+        self[:1].sudo().message_notify(
+            partner_ids=user.partner_id.ids,
+            author_id=self.env.user.partner_id.id,
+            subject=theirs._("%(count)s customers assigned to you", count=len(self)),
+            body=theirs._(
+                "%(user)s assigned %(count)s customers to you: %(names)s",
+                user=self.env.user.name,
+                count=len(self),
+                names=names,
+            ),
+        )
 
     def action_pool_claim(self):
         """Claim pool customers for oneself, within the holding and daily limits."""
@@ -260,14 +281,28 @@ class ResPartner(models.Model):
         user = self.env["res.users"].browse(user_id).exists()
         if not user or not user.has_group("wsv_crm_customer.group_salesperson"):
             raise UserError(lang_env(self.env)._("Assign: the new owner must be a salesperson."))
-        customers = self._pool_customers()
-        for kind in ("assign", "transfer"):
-            batch = customers.filtered(
-                lambda p, k=kind: (p.pool_state == "pool") == (k == "assign")
+        # the customers go to the new owner's team: a manager keeps within their own teams
+        # (the ones they may see), a director assigns across teams
+        me = self.env.user
+        team = user.sale_team_id
+        if not me.has_group("wsv_crm_customer.group_sales_director") and not (
+            team and (team.user_id == me or team in me.crm_team_ids)
+        ):
+            raise UserError(
+                lang_env(self.env)._(
+                    "Assign: %(user)s is not in your sales teams; a sales director assigns "
+                    "customers across teams.",
+                    user=user.name,
+                )
             )
-            batch = batch.filtered(lambda p: p.user_id != user)
+        customers = self._pool_customers()
+        moved = customers.filtered(lambda p: p.user_id != user)
+        pool = moved.filtered(lambda p: p.pool_state == "pool")
+        for kind, batch in (("assign", pool), ("transfer", moved - pool)):
             if batch:
                 batch._pool_move(kind, user, reason)
+        if moved and user != self.env.user:
+            moved._notify_new_owner(user)
         return True
 
     # ------------------------------------------------------------ limits

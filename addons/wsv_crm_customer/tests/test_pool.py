@@ -213,12 +213,26 @@ class TestPool(CustomerCase):
     def test_manager_assigns_and_transfers_in_bulk(self):
         pool = self.make_customer() | self.make_customer()
         owned = self.make_customer(owner=self.sales_a1)
+        Message = self.env["mail.message"]
+        before = Message.search([("partner_ids", "in", self.sales_a2.partner_id.ids)])
         (pool | owned).with_user(self.manager_a).action_pool_assign(self.sales_a2.id, "区域调整")
         self.assertEqual((pool | owned).user_id, self.sales_a2)
+        # one note for the batch to the new owner, not Odoo's mail per customer
+        notes = Message.search([("partner_ids", "in", self.sales_a2.partner_id.ids)]) - before
+        self.assertEqual(len(notes), 1)
+        self.assertIn("3", notes.subject)
         kinds = (pool | owned).pool_move_ids.mapped("kind")
         self.assertEqual(sorted(kinds), ["assign", "assign", "transfer"])
         with self.assertRaisesRegex(UserError, "only a sales manager"):
             pool.with_user(self.sales_a2).action_pool_assign(self.sales_a1.id)
+
+    def test_a_manager_assigns_within_their_teams_a_director_across(self):
+        pool = self.make_customer()
+        with self.assertRaisesRegex(UserError, "not in your sales teams"):
+            pool.with_user(self.manager_a).action_pool_assign(self.sales_b1.id)
+        self.assertEqual(pool.pool_state, "pool")
+        pool.with_user(self.director).action_pool_assign(self.sales_b1.id)
+        self.assertEqual((pool.user_id, pool.team_id), (self.sales_b1, self.team_b))
 
     def test_followup_message_touches_customer_and_resets_warning(self):
         customer = self.make_customer(owner=self.sales_a1, recycle_warned_date=fields.Date.today())
