@@ -61,31 +61,25 @@ ensure_venv() {
     export PATH="$WSV_VENV/bin:$PATH"
 }
 
-# Lint tools in a virtualenv of their own: their pins (polib, pylint) clash with Odoo's.
-ensure_lint_venv() {
-    local venv=$WSV_HOME/lint-venv want
-    want=$(sha1sum <"$WSV_ROOT/requirements-lint.txt" | cut -c1-16)
-    [ -x "$venv/bin/python" ] || "$WSV_PYTHON" -m venv "$venv"
+# side_venv NAME REQUIREMENTS: a virtualenv of its own for tools whose pins clash with
+# Odoo's, rebuilt when the requirements file changes; prints its bin folder.
+side_venv() {
+    local venv=$WSV_HOME/$1 want
+    want=$(sha1sum <"$WSV_ROOT/$2" | cut -c1-16)
+    [ -x "$venv/bin/python" ] || "$WSV_PYTHON" -m venv "$venv" >&2
     if [ "$(cat "$venv/.wsv-stamp" 2>/dev/null)" != "$want" ]; then
-        say "installing lint tools into $venv"
-        "$venv/bin/pip" install -q -r "$WSV_ROOT/requirements-lint.txt" 2>&1 | { grep -v "is neither a file nor a directory" || true; }
+        say "installing $2 into $venv"
+        "$venv/bin/pip" install -q -r "$WSV_ROOT/$2" 2>&1 | { grep -v "is neither a file nor a directory" || true; } >&2
         echo "$want" >"$venv/.wsv-stamp"
     fi
-    LINT_BIN=$venv/bin
+    echo "$venv/bin"
 }
 
-# Locust for the load benchmark, in a virtualenv of its own (its gevent is not Odoo's).
-ensure_load_venv() {
-    local venv=$WSV_HOME/load-venv want
-    want=$(sha1sum <"$WSV_ROOT/requirements-load.txt" | cut -c1-16)
-    [ -x "$venv/bin/python" ] || "$WSV_PYTHON" -m venv "$venv"
-    if [ "$(cat "$venv/.wsv-stamp" 2>/dev/null)" != "$want" ]; then
-        say "installing Locust into $venv"
-        "$venv/bin/pip" install -q -r "$WSV_ROOT/requirements-load.txt" 2>&1 | { grep -v "is neither a file nor a directory" || true; }
-        echo "$want" >"$venv/.wsv-stamp"
-    fi
-    LOAD_PYTHON=$venv/bin/python
-}
+# Lint tools (their pins of polib and pylint clash with Odoo's).
+ensure_lint_venv() { LINT_BIN=$(side_venv lint-venv requirements-lint.txt); }
+
+# Locust and Playwright for the load benchmark (Locust's gevent is not Odoo's).
+ensure_load_venv() { LOAD_PYTHON=$(side_venv load-venv requirements-load.txt)/python; }
 
 # --- PostgreSQL ----------------------------------------------------------------
 # PGHOST/PGPORT/PGUSER/PGPASSWORD win when set; otherwise the local cluster is
