@@ -24,6 +24,13 @@ def report(name, value, unit, target, baseline_name, baseline):
     )
 
 
+def growth(small, large):
+    """How a page's query count follows its rows."""
+    if large > small:
+        return "GROWS WITH ROWS"
+    return "constant" if large == small else "no more for more rows"
+
+
 def list_load(env, model, view_xmlid, domain, limits, runs=5):
     """Median server time (ms) and most queries of a list view's load, per page size, as the
     web client asks it (web_search_read with the view's fields)."""
@@ -47,7 +54,7 @@ def list_load(env, model, view_xmlid, domain, limits, runs=5):
     small, large = min(limits), max(limits)
     print(  # noqa: T201
         f"  queries: {results[small][1]} for {small} rows, {results[large][1]} for {large} rows "
-        f"({'constant' if results[small][1] == results[large][1] else 'GROWS WITH ROWS'})"
+        f"({growth(results[small][1], results[large][1])})"
     )
     return results
 
