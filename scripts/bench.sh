@@ -45,6 +45,7 @@ load | pages)
     SERVER_PID=$!
     trap 'kill "$SERVER_PID" 2>/dev/null || true' EXIT
     for _ in $(seq 120); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/web/login" && break; sleep 0.5; done
+    curl -sf -o /dev/null "http://127.0.0.1:$PORT/web/login" || die "the server did not start: $WSV_HOME/load-server.log"
     say "Odoo on port $PORT as deployed: $(conf_value "$LOAD_CONF" workers) workers (log: $WSV_HOME/load-server.log)"
     if [ "$1" = load ]; then
         "$LOAD_PYTHON" "$WSV_ROOT/tests/load/run_load.py" --url "http://127.0.0.1:$PORT" \

@@ -64,22 +64,30 @@ ensure_venv() {
 # side_venv NAME REQUIREMENTS: a virtualenv of its own for tools whose pins clash with
 # Odoo's, rebuilt when the requirements file changes; prints its bin folder.
 side_venv() {
-    local venv=$WSV_HOME/$1 want
+    local venv=$WSV_HOME/$1 want log
     want=$(sha1sum <"$WSV_ROOT/$2" | cut -c1-16)
-    [ -x "$venv/bin/python" ] || "$WSV_PYTHON" -m venv "$venv" >&2
+    # (called in $(...), where set -e is off: every failure returns by hand)
+    [ -x "$venv/bin/python" ] || "$WSV_PYTHON" -m venv "$venv" >&2 || return 1
     if [ "$(cat "$venv/.wsv-stamp" 2>/dev/null)" != "$want" ]; then
         say "installing $2 into $venv"
-        "$venv/bin/pip" install -q -r "$WSV_ROOT/$2" 2>&1 | { grep -v "is neither a file nor a directory" || true; } >&2
+        log=$(mktemp)
+        if ! "$venv/bin/pip" install -q -r "$WSV_ROOT/$2" >"$log" 2>&1; then
+            grep -v "is neither a file nor a directory" "$log" >&2; rm -f "$log"; return 1
+        fi
+        rm -f "$log"
         echo "$want" >"$venv/.wsv-stamp"
     fi
     echo "$venv/bin"
 }
 
 # Lint tools (their pins of polib and pylint clash with Odoo's).
-ensure_lint_venv() { LINT_BIN=$(side_venv lint-venv requirements-lint.txt); }
+ensure_lint_venv() { LINT_BIN=$(side_venv lint-venv requirements-lint.txt) || die "could not install requirements-lint.txt"; }
 
 # Locust and Playwright for the load benchmark (Locust's gevent is not Odoo's).
-ensure_load_venv() { LOAD_PYTHON=$(side_venv load-venv requirements-load.txt)/python; }
+ensure_load_venv() {
+    LOAD_PYTHON=$(side_venv load-venv requirements-load.txt) || die "could not install requirements-load.txt"
+    LOAD_PYTHON=$LOAD_PYTHON/python
+}
 
 # --- PostgreSQL ----------------------------------------------------------------
 # PGHOST/PGPORT/PGUSER/PGPASSWORD win when set; otherwise the local cluster is
@@ -122,16 +130,29 @@ ensure_postgres() {
 # dev the threaded server of development and of Odoo's test runs.
 write_odoo_conf() {
     local conf=$1 db=$2 port=${3:-8069} mode=${4:-prod}
-    local cores workers cron gevent maxconn proxy
+    local cores workers cron gevent maxconn maxconn_gevent proxy interface jobs max
     cores=$(nproc)
+    gevent=${WSV_GEVENT_PORT:-$(free_port)}
     if [ "$mode" = prod ]; then
         workers=${WSV_WORKERS:-$((2 * cores + 1))} cron=1 proxy=True
-        gevent=${WSV_GEVENT_PORT:-$(free_port)} maxconn=${WSV_DB_MAXCONN:-8}
+        interface=${WSV_HTTP_INTERFACE:-127.0.0.1}
+        jobs=$((workers / 2 > 1 ? workers / 2 : 1))
+        # each process's pool, so that all of them fit under PostgreSQL's connections
+        # (less 5 for psql and the like): the HTTP and cron workers and the job runner share
+        # what the websocket process (16) leaves, 8 each at most, 2 at least
+        max=$(psql -d postgres -Atc 'show max_connections')
+        maxconn_gevent=16
+        maxconn=${WSV_DB_MAXCONN:-$(((max - 5 - maxconn_gevent) / (workers + cron + 1)))}
+        [ "$maxconn" -le 8 ] || maxconn=8
+        [ "$maxconn" -ge 2 ] || maxconn=2
     else
-        workers=0 cron=2 proxy=False gevent=${WSV_GEVENT_PORT:-$(free_port)} maxconn=64
+        workers=0 cron=2 proxy=False interface= jobs=8 maxconn=64 maxconn_gevent=64
     fi
     sed -e "s#@WORKERS@#$workers#g" -e "s#@CRON_THREADS@#$cron#g" \
-        -e "s#@GEVENT_PORT@#$gevent#g" -e "s#@DB_MAXCONN@#$maxconn#g" -e "s#@PROXY_MODE@#$proxy#g" \
+        -e "s#@GEVENT_PORT@#$gevent#g" -e "s#@DB_MAXCONN@#$maxconn#g" \
+        -e "s#@DB_MAXCONN_GEVENT@#$maxconn_gevent#g" -e "s#@PROXY_MODE@#$proxy#g" \
+        -e "s#@HTTP_INTERFACE@#$interface#g" \
+        -e "s#@JOB_CHANNELS@#root:$jobs,root.sap:$jobs,root.einvoice:$jobs#g" \
         -e "s#@ODOO_PATH@#$ODOO_PATH#g" -e "s#@WSV_ROOT@#$WSV_ROOT#g" \
         -e "s#@DATA_DIR@#$WSV_HOME/data#g" -e "s#@DB_NAME@#$db#g" -e "s#@HTTP_PORT@#$port#g" \
         -e "s#@DB_HOST@#${PGHOST:-False}#g" -e "s#@DB_PORT@#${PGPORT:-False}#g" \
@@ -147,14 +168,16 @@ conf_value() { sed -nE "s/^$2 *= *(.*)$/\1/p" "$1" | head -n 1; }
 # Every process's pool together stays under PostgreSQL's max_connections: the HTTP workers,
 # the cron worker, the websocket process and queue_job's runner, with room for a psql.
 check_db_connections() {
-    local conf=$1 workers maxconn cron max need
+    local conf=$1 workers maxconn gevent cron max need
     workers=$(conf_value "$conf" workers) maxconn=$(conf_value "$conf" db_maxconn)
-    cron=$(conf_value "$conf" max_cron_threads)
+    gevent=$(conf_value "$conf" db_maxconn_gevent) cron=$(conf_value "$conf" max_cron_threads)
     [ "$workers" -gt 0 ] || return 0
     max=$(psql -d postgres -Atc 'show max_connections')
-    need=$(((workers + cron + 2) * maxconn))
-    [ "$need" -le $((max - 5)) ] || die "$workers workers x $maxconn connections need $need of PostgreSQL's max_connections ($max): set WSV_WORKERS or WSV_DB_MAXCONN lower, or raise max_connections."
-    say "database connections: at most $need of PostgreSQL's $max ($workers workers + cron + websocket + job runner, $maxconn each)"
+    need=$(((workers + cron + 1) * maxconn + gevent))
+    [ "$need" -le $((max - 5)) ] || die "$workers workers x $maxconn connections (and $gevent for \
+the websocket process) need $need of PostgreSQL's max_connections ($max): set WSV_WORKERS \
+or WSV_DB_MAXCONN lower, or raise max_connections."
+    say "database connections: at most $need of PostgreSQL's $max ($workers workers, cron and job runner: $maxconn each; websocket: $gevent)"
 }
 
 # pip, minus the warnings about this machine's optional local indexes

@@ -169,7 +169,7 @@ if [ -d tests/integration ]; then
     done
     WSV_URL="http://127.0.0.1:$PORT" WSV_DB=wsv_test WSV_CONF="$CONF" pytest -q -p no:cacheprovider -p no:odoo tests/integration \
         --junitxml="$OUT/integration.xml" || true
-    kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null || true
+    kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true
     read -r p f < <(junit_counts "$OUT/integration.xml"); count "$p" "$f"
 fi
 

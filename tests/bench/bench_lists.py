@@ -82,6 +82,7 @@ def main():
             )
             grows += large[1] > small[1]
         print(f"lists whose query count grows with the rows: {grows}")  # noqa: T201
+    raise SystemExit(1 if grows else 0)
 
 
 if __name__ == "__main__":

@@ -69,6 +69,23 @@ class WebClient(FastHttpUser):
     wait_time = between(3, 10)
 
     def on_start(self):
+        # a failure here would end the user without Locust counting it: counted as a request
+        try:
+            self.start_session()
+        except (StopUser, RpcError):
+            raise StopUser from None  # counted already, as the request that failed
+        except Exception as error:  # noqa: BLE001 - any of them is the bench's error
+            self.environment.events.request.fire(
+                request_type="START",
+                name="session start",
+                response_time=0,
+                response_length=0,
+                exception=error,
+                context={},
+            )
+            raise StopUser from error
+
+    def start_session(self):
         users = ROLES[self.role]
         self.index = next(_counters[self.role])
         self.login_name = users[self.index % len(users)]

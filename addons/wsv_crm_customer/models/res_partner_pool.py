@@ -122,17 +122,15 @@ class ResPartner(models.Model):
             return super().write(vals)
         if "user_id" not in vals:
             return super().write(vals)
-        # a manager editing the owner by hand: the same move, logged the same way
+        # a manager editing the owner by hand: the same move as Assign, logged the same way
         user = self.env["res.users"].browse(vals["user_id"])
-        for kind in ("assign", "transfer"):
-            batch = customers.filtered(
-                lambda p, k=kind: (p.pool_state == "pool") == (k == "assign")
-            )
-            batch = batch.filtered(lambda p: p.user_id != user)
-            if batch:
-                batch._pool_move(
-                    kind if user else "release", user, lang_env(self.env)._("Edited by hand")
-                )
+        reason = lang_env(self.env)._("Edited by hand")
+        if user:
+            customers._pool_give(user, reason)
+        else:
+            owned = customers.filtered(lambda p: p.pool_state != "pool")
+            if owned:
+                owned._pool_move("release", user, reason)
         rest = {k: v for k, v in vals.items() if k != "user_id"}
         return super().write(rest) if rest else True
 
@@ -281,6 +279,12 @@ class ResPartner(models.Model):
         user = self.env["res.users"].browse(user_id).exists()
         if not user or not user.has_group("wsv_crm_customer.group_salesperson"):
             raise UserError(lang_env(self.env)._("Assign: the new owner must be a salesperson."))
+        self._pool_customers()._pool_give(user, reason)
+        return True
+
+    def _pool_give(self, user, reason):
+        """Assign (from the pool) or transfer (from another owner) to ``user``, as the Assign
+        action or a manager's edit of the owner: one move each, one note to the new owner."""
         # the customers go to the new owner's team: a manager keeps within their own teams
         # (the ones they may see), a director assigns across teams
         me = self.env.user
@@ -295,15 +299,13 @@ class ResPartner(models.Model):
                     user=user.name,
                 )
             )
-        customers = self._pool_customers()
-        moved = customers.filtered(lambda p: p.user_id != user)
+        moved = self.filtered(lambda p: p.user_id != user)
         pool = moved.filtered(lambda p: p.pool_state == "pool")
         for kind, batch in (("assign", pool), ("transfer", moved - pool)):
             if batch:
                 batch._pool_move(kind, user, reason)
-        if moved and user != self.env.user:
+        if moved and user != me:
             moved._notify_new_owner(user)
-        return True
 
     # ------------------------------------------------------------ limits
     def _pool_param(self, name, default):

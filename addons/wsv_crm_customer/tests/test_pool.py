@@ -156,9 +156,17 @@ class TestPool(CustomerCase):
 
     def test_manager_editing_owner_by_hand_is_logged(self):
         customer = self.make_customer(owner=self.sales_a1)
+        Message = self.env["mail.message"]
+        before = Message.search([("partner_ids", "in", self.sales_a2.partner_id.ids)])
         customer.with_user(self.manager_a).write({"user_id": self.sales_a2.id})
         self.assertEqual(customer.user_id, self.sales_a2)
         self.assertEqual(customer.pool_move_ids.kind, "transfer")
+        # told, as by Assign; and not to another team's salesperson
+        notes = Message.search([("partner_ids", "in", self.sales_a2.partner_id.ids)]) - before
+        self.assertEqual(len(notes), 1)
+        with self.assertRaisesRegex(UserError, "not in your sales teams"):
+            customer.with_user(self.manager_a).write({"user_id": self.sales_b1.id})
+        self.assertEqual(customer.user_id, self.sales_a2)
 
     def test_release_of_someone_elses_customer_refused(self):
         customer = self.make_customer(owner=self.sales_a2)
