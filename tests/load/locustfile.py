@@ -75,14 +75,7 @@ class WebClient(FastHttpUser):
         except (StopUser, RpcError):
             raise StopUser from None  # counted already, as the request that failed
         except Exception as error:  # noqa: BLE001 - any of them is the bench's error
-            self.environment.events.request.fire(
-                request_type="START",
-                name="session start",
-                response_time=0,
-                response_length=0,
-                exception=error,
-                context={},
-            )
+            self.record("START", "session start", 0, error)
             raise StopUser from error
 
     def start_session(self):
@@ -115,14 +108,7 @@ class WebClient(FastHttpUser):
             if answer.status_code != 200 or "oe_login_form" in (answer.text or ""):
                 answer.failure(f"login of {self.login_name} refused: {answer.status_code}")
                 raise StopUser
-        self.environment.events.request.fire(
-            request_type="LOGIN",
-            name="login: form + post",
-            response_time=(time.perf_counter() - started) * 1000,
-            response_length=0,
-            exception=None,
-            context={},
-        )
+        self.record("LOGIN", "login: form + post", time.perf_counter() - started)
 
     def call_json(self, path, params, name):
         with self.client.post(
@@ -148,6 +134,22 @@ class WebClient(FastHttpUser):
             f"/web/dataset/call_kw/{model}/{method}",
             {"model": model, "method": method, "args": args, "kwargs": kwargs},
             name or f"{model}.{method}",
+        )
+
+    def pivot(self, model, domain, measure, groupby, name, **kwargs):
+        """What a pivot view asks: one read_group of a measure's sum over its groupings."""
+        kwargs.update(domain=domain, fields=[f"{measure}:sum"], groupby=groupby, lazy=False)
+        return self.call(model, "read_group", [], kwargs, name)
+
+    def record(self, kind, name, seconds, exception=None):
+        """A measurement of our own (not one request) in Locust's statistics."""
+        self.environment.events.request.fire(
+            request_type=kind,
+            name=name,
+            response_time=seconds * 1000,
+            response_length=0,
+            exception=exception,
+            context={},
         )
 
     def list_read(self, model, domain, spec, name, limit=80, offset=0, order=""):
@@ -296,33 +298,23 @@ class Manager(WebClient):
 
     @task(2)
     def sales_pivot(self):
-        self.call(
+        self.pivot(
             "sale.order",
-            "read_group",
-            [],
-            {
-                "domain": [("is_contract", "=", True)],
-                "fields": ["amount_total:sum"],
-                "groupby": ["user_id", "contract_state"],
-                "lazy": False,
-            },
-            name="sales pivot",
+            [("is_contract", "=", True)],
+            "amount_total",
+            ["user_id", "contract_state"],
+            "sales pivot",
         )
 
     @task(2)
     def aging_pivot(self):
-        self.call(
+        self.pivot(
             "wsv.receivable.installment",
-            "read_group",
-            [],
-            {
-                "domain": [("status", "in", OPEN)],
-                "fields": ["amount_open:sum"],
-                "groupby": ["aging_bucket", "partner_id"],
-                "lazy": False,
-                "limit": 80,
-            },
-            name="应收账龄 pivot",
+            [("status", "in", OPEN)],
+            "amount_open",
+            ["aging_bucket", "partner_id"],
+            "应收账龄 pivot",
+            limit=80,
         )
 
     @task(1)
