@@ -130,7 +130,7 @@ ensure_postgres() {
 # dev the threaded server of development and of Odoo's test runs.
 write_odoo_conf() {
     local conf=$1 db=$2 port=${3:-8069} mode=${4:-prod}
-    local cores workers cron gevent maxconn maxconn_gevent proxy interface jobs max
+    local cores workers cron gevent maxconn maxconn_gevent proxy interface jobs max master
     cores=$(nproc)
     gevent=${WSV_GEVENT_PORT:-$(free_port)}
     if [ "$mode" = prod ]; then
@@ -145,13 +145,17 @@ write_odoo_conf() {
         maxconn=${WSV_DB_MAXCONN:-$(((max - 5 - maxconn_gevent) / (workers + cron + 1)))}
         [ "$maxconn" -le 8 ] || maxconn=8
         [ "$maxconn" -ge 2 ] || maxconn=2
+        # the database manager's master password: WSV_ADMIN_PASSWD, else a random one that
+        # nobody knows (the manager is then closed; list_db is off anyway)
+        master=${WSV_ADMIN_PASSWD:-$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')}
     else
         workers=0 cron=2 proxy=False interface= jobs=8 maxconn=64 maxconn_gevent=64
+        master=${WSV_ADMIN_PASSWD:-admin}
     fi
     sed -e "s#@WORKERS@#$workers#g" -e "s#@CRON_THREADS@#$cron#g" \
         -e "s#@GEVENT_PORT@#$gevent#g" -e "s#@DB_MAXCONN@#$maxconn#g" \
         -e "s#@DB_MAXCONN_GEVENT@#$maxconn_gevent#g" -e "s#@PROXY_MODE@#$proxy#g" \
-        -e "s#@HTTP_INTERFACE@#$interface#g" \
+        -e "s#@HTTP_INTERFACE@#$interface#g" -e "s#@ADMIN_PASSWD@#$master#g" \
         -e "s#@JOB_CHANNELS@#root:$jobs,root.sap:$jobs,root.einvoice:$jobs#g" \
         -e "s#@ODOO_PATH@#$ODOO_PATH#g" -e "s#@WSV_ROOT@#$WSV_ROOT#g" \
         -e "s#@DATA_DIR@#$WSV_HOME/data#g" -e "s#@DB_NAME@#$db#g" -e "s#@HTTP_PORT@#$port#g" \
@@ -161,6 +165,7 @@ write_odoo_conf() {
         -e "s#@NUONUO_URL@#http://127.0.0.1:${WSV_NUONUO_PORT:-8073}#g" \
         -e "s#@SAP_URL@#http://127.0.0.1:${WSV_SAP_PORT:-8072}/sap/bc/srt/rfc/sap/zwsv_salesorder?wsdl#g" \
         "$WSV_ROOT/config/odoo.conf.template" >"$conf"
+    chmod 600 "$conf"  # database credentials and the master password
 }
 
 conf_value() { sed -nE "s/^$2 *= *(.*)$/\1/p" "$1" | head -n 1; }

@@ -167,7 +167,7 @@ if [ -d tests/integration ]; then
         curl -sf -o /dev/null "http://127.0.0.1:$PORT/web/login" && break
         sleep 0.5
     done
-    WSV_URL="http://127.0.0.1:$PORT" WSV_DB=wsv_test WSV_CONF="$CONF" pytest -q -p no:cacheprovider -p no:odoo tests/integration \
+    WSV_URL="http://127.0.0.1:$PORT" WSV_DB=wsv_test WSV_CONF="$CONF" WSV_SERVER_CONF="$SERVER_CONF" pytest -q -p no:cacheprovider -p no:odoo tests/integration \
         --junitxml="$OUT/integration.xml" || true
     kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true
     read -r p f < <(junit_counts "$OUT/integration.xml"); count "$p" "$f"

@@ -11,6 +11,7 @@
         "security/ir.model.access.csv",
         "security/ir_rules.xml",
         "security/wsv_requirement_rules.xml",
+        "data/wsv_auditlog_rules.xml",
         "data/wsv_contract_data.xml",
         "data/wsv_requirement_data.xml",
         "views/product_template_views.xml",

@@ -16,6 +16,7 @@
     "data": [
         "security/ir.model.access.csv",
         "security/ir_rules.xml",
+        "data/wsv_auditlog_rules.xml",
         "data/wsv_einvoice_data.xml",
         "views/wsv_invoice_application_views.xml",
         "views/account_move_views.xml",

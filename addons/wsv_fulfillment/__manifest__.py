@@ -11,6 +11,7 @@
         "security/security.xml",
         "security/ir.model.access.csv",
         "security/ir_rules.xml",
+        "data/wsv_auditlog_rules.xml",
         "data/wsv_fulfillment_data.xml",
         "views/wsv_delivery_request_views.xml",
         "views/wsv_receivable_views.xml",

@@ -11,6 +11,7 @@
     "data": [
         "security/security.xml",
         "security/ir.model.access.csv",
+        "data/wsv_auditlog_rules.xml",
         "data/wsv_sap_bridge_data.xml",
         "views/wsv_sap_views.xml",
         "views/wsv_sap_bridge_menus.xml",

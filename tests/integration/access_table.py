@@ -145,4 +145,18 @@ TABLE = [
     ("wsv.einvoice.attempt", "einvoice_attempt", "read", "FI"),
     ("wsv.einvoice.attempt", "einvoice_attempt", "write message=x", ""),
     ("wsv.einvoice.attempt", "einvoice_attempt", "unlink", ""),
+    # the audit trail: read by administrators only, written by nobody (issue 14)
+    ("auditlog.log", "audit_log", "read", ""),
+    ("auditlog.log", "audit_log", "write name=x", ""),
+    ("auditlog.log", "audit_log", "unlink", ""),
+    ("auditlog.log.line", "audit_line", "read", ""),
+    ("auditlog.log.line", "audit_line", "write new_value=x", ""),
+    ("auditlog.rule", "audit_rule", "read", ""),
+    ("auditlog.rule", "audit_rule", "write log_read=False", ""),
+    ("auditlog.rule", "audit_rule", "call unsubscribe", ""),
+    # backups and accounts: the administrators'
+    ("db.backup", "backup", "read", ""),
+    ("db.backup", "backup", "write days_to_keep=1", ""),
+    ("db.backup", "backup", "call action_backup", ""),
+    ("res.users", "user", "call action_wsv_unlock", ""),
 ]

@@ -45,10 +45,16 @@ def admin(server):
     return Rpc(server, "admin", "admin")
 
 
+def password(login):
+    """The password of a user the tests create: the password policy (10 characters, a
+    capital, a digit) holds for them as for real people."""
+    return f"Wsv-{login}-2026"
+
+
 @pytest.fixture(scope="session")
 def people(server, admin):
     """Two teams (a manager and two / one salespeople), a director and a finance user,
-    created for the run with their passwords (the login)."""
+    created for the run with their passwords (``password(login)``)."""
     group = {
         role: admin(
             "ir.model.data", "check_object_reference", ["wsv_crm_customer", f"group_{role}"]
@@ -76,7 +82,7 @@ def people(server, admin):
                     {
                         "name": login,
                         "login": login,
-                        "password": login,
+                        "password": password(login),
                         "groups_id": [(4, group[role])],
                     }
                 ],
@@ -99,22 +105,29 @@ def people(server, admin):
                     }
                 ],
             )
-    return {login: Rpc(server, login, login) for login in users} | {"ids": users}
+    return {login: Rpc(server, login, password(login)) for login in users} | {
+        "ids": users,
+        "passwords": {login: password(login) for login in users},
+    }
+
+
+def demo_ref(admin, xmlid):
+    """The database id of a demo record."""
+    return admin("ir.model.data", "check_object_reference", xmlid.split("."))[1]
+
+
+def demo_meter(admin):
+    """The demo meter: a product template; an order line takes its variant."""
+    template = demo_ref(admin, "wsv_contract.product_meter_1p_demo")
+    return admin("product.product", "search", [[("product_tmpl_id", "=", template)]])[0]
 
 
 def signed_contract(admin, seller, partner_id, qty=100):
     """A contract of ``seller`` (an Rpc) signed through its real steps: created and submitted
     by the salesperson, approved by the admin where a rule asks for it, its documents filed,
     signed. Returns the contract's id."""
-    ref = lambda xmlid: admin(  # noqa: E731
-        "ir.model.data", "check_object_reference", xmlid.split(".")
-    )[1]
-    # the demo meter is a product template; an order line takes its variant
-    meter = admin(
-        "product.product",
-        "search",
-        [[("product_tmpl_id", "=", ref("wsv_contract.product_meter_1p_demo"))]],
-    )[0]
+    ref = lambda xmlid: demo_ref(admin, xmlid)  # noqa: E731
+    meter = demo_meter(admin)
     contract = seller(
         "sale.order",
         "create",

@@ -104,6 +104,12 @@ def fixtures(admin, users):
         "invoice": invoice,
         "einvoice_backend": first("wsv.einvoice.backend", []),
         "einvoice_attempt": first_einvoice_attempt(admin, invoice),
+        # the audit trail (its first entry is of the demo's install) and the backups
+        "audit_log": first("auditlog.log", []),
+        "audit_line": first("auditlog.log.line", []),
+        "audit_rule": ref(admin, "wsv_contract.auditlog_rule_sale_order"),
+        "backup": ref(admin, "wsv_crm_customer.db_backup_daily"),
+        "user": ref(admin, "wsv_crm_customer.user_sales_sgcc_1_demo"),
     }
 
 

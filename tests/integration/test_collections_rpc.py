@@ -6,7 +6,7 @@ import threading
 import xmlrpc.client
 
 import pytest
-from conftest import WebSession, signed_contract
+from conftest import WebSession, password, signed_contract
 
 
 def make_customer(admin, people, owner="it_sales_a1"):
@@ -103,7 +103,7 @@ def test_two_finance_users_booking_one_payment_never_exceed_it(admin, people, se
     second = advance_of(admin, signed_contract(admin, seller, customer))
     finance = {
         "mali": WebSession(server, "mali", "mali"),
-        "it_finance": WebSession(server, "it_finance", "it_finance"),
+        "it_finance": WebSession(server, "it_finance", password("it_finance")),
     }
     amount = first["amount"]
     payment = finance["mali"](

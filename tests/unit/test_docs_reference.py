@@ -32,6 +32,13 @@ FRAMEWORK = {
     "set_values",
     "generate_xlsx_report",  # report_xlsx: called by the report action, with a workbook
     "callback",  # an HTTP controller, documented with the e-invoice platform
+    "web_read",  # the web client's reads (wsv.read.audited: logged reads are read/write)
+    "web_search_read",
+    # OCA's own, extended: auditlog's rules (administrators) and auto_backup's button
+    "create_logs",
+    "get_auditlog_fields",
+    "subscribe",
+    "action_backup",
 }
 
 

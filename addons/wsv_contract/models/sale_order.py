@@ -6,6 +6,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.wsv_crm_customer.models.i18n import lang_env
+from odoo.addons.wsv_crm_customer.models.identity import identity_check, identity_checked
 from odoo.addons.wsv_crm_customer.models.res_config_settings import get_setting
 from odoo.addons.wsv_crm_customer.models.res_partner import TRUSTED, trusted
 from odoo.addons.wsv_crm_customer.models.wsv_guard import ALL, FRAMEWORK_PREFIXES
@@ -58,7 +59,8 @@ COST_GROUPS = (
 
 class SaleOrder(models.Model):
     _name = "sale.order"
-    _inherit = ["sale.order", "tier.validation", "wsv.guard.mixin"]
+    # (its reads are logged: wsv.read.audited)
+    _inherit = ["wsv.read.audited", "sale.order", "tier.validation", "wsv.guard.mixin"]
     # OCA tier validation drives the approvals of the review state
     _state_field = "contract_state"
     _state_from = ["review"]
@@ -883,9 +885,26 @@ class SaleOrder(models.Model):
         self._set_contract_state("closed")
         return True
 
-    def action_contract_cancel(self):
+    @identity_checked
+    def action_contract_cancel(self, reason=None):
+        """Cancel. A signed contract is a commitment to the customer: cancelling one asks for
+        the user's password again (identity check); ``reason`` is the fulfillment's."""
         self._check_sales_step(DIRECTOR, FINANCE)
         self._check_state("draft", "review", "approved", "signed")
+        self._wsv_check_cancel(reason)
+        if "signed" in self.mapped("contract_state"):
+            window = identity_check(self, "action_contract_cancel", reason=reason)
+            if window:
+                return window
+        self._wsv_contract_cancel(reason)
+        return True
+
+    def _wsv_check_cancel(self, reason=None):
+        """Refuse here what the addons know cannot be cancelled (before the password is asked)."""
+        return True
+
+    def _wsv_contract_cancel(self, reason=None):
+        """The cancellation itself, extended by the addons that own what a contract started."""
         self._wsv_system()._action_cancel()
         self._set_contract_state("cancel")
         return True

@@ -18,3 +18,8 @@ from . import res_config_settings
 from . import base_partner_merge
 from . import i18n
 from . import base
+from . import auditlog
+from . import res_users
+from . import identity
+from . import ir_cron
+from . import db_backup

@@ -6,6 +6,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
 from ..lib import dedup
+from .base import InputError
 from .i18n import lang_env
 from .res_partner import context_value, trusted
 
@@ -154,6 +155,12 @@ class ResPartner(models.Model):
         through (an equal credit code never does). Of the others, nothing but that."""
         if not (self.env.su or self.env.user.has_group("base.group_user")):
             raise AccessError(lang_env(self.env)._("Duplicate check: for the company's own users."))
+        if not isinstance(values, dict) or not all(
+            isinstance(v, str | int | float | bool) or v is None for v in values.values()
+        ):
+            raise InputError(
+                self._wsv_rule_message("values", self._wsv_rule_text("values"), values)
+            )
         matches = self._find_duplicates(values, visible_only=False)
         partners = self.browse([m["id"] for m in matches if m["visible"]])
         by_id = {p.id: p for p in partners}

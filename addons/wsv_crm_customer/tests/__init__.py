@@ -6,3 +6,4 @@ from . import test_pool
 from . import test_registry
 from . import test_smoke
 from . import test_web_client
+from . import test_security_ops

@@ -1,1 +1,1 @@
-from . import test_einvoice, test_smoke
+from . import test_einvoice, test_smoke, test_xss

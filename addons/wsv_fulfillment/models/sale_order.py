@@ -159,32 +159,28 @@ class SaleOrder(models.Model):
         self._wsv_generate_schedule()
         return result
 
-    def action_contract_cancel(self, reason=None):
-        """Cancel; a contract already delivered or invoiced is cancelled only by a director or
-        finance, with a reason (``reason``, or the Cancellation Reason on the form)."""
-        started = self.filtered(
-            lambda o: any(o.order_line.mapped("qty_delivered")) or o.invoice_ids
-        )
-        if started:
-            if not (self.env.user.has_group(DIRECTOR) or self.env.user.has_group(FINANCE)):
+    def _wsv_check_cancel(self, reason=None):
+        """A contract already delivered or invoiced is cancelled only by a director or finance,
+        with a reason (``reason``, or the Cancellation Reason on the form); one with money
+        recorded not at all."""
+        started = self._wsv_started()
+        if started and not (self.env.user.has_group(DIRECTOR) or self.env.user.has_group(FINANCE)):
+            raise UserError(
+                lang_env(self.env)._(
+                    "Contract %s has deliveries or invoices: only a sales director or "
+                    "finance may cancel it.",
+                    started[0].contract_number,
+                )
+            )
+        for order in started:
+            if not order._wsv_cancel_reason(reason):
                 raise UserError(
                     lang_env(self.env)._(
-                        "Contract %s has deliveries or invoices: only a sales director or "
-                        "finance may cancel it.",
-                        started[0].contract_number,
+                        "Cancellation Reason: contract %s has deliveries or invoices; say "
+                        "why it is cancelled.",
+                        order.contract_number,
                     )
                 )
-            for order in started:
-                text = ((reason if reason is not None else order.cancel_reason) or "").strip()
-                if not text:
-                    raise UserError(
-                        lang_env(self.env)._(
-                            "Cancellation Reason: contract %s has deliveries or invoices; say "
-                            "why it is cancelled.",
-                            order.contract_number,
-                        )
-                    )
-                order._wsv_system().cancel_reason = text
         collected = self.installment_ids.filtered(
             lambda i: i.amount_collected or i.amount_confirmed
         )
@@ -195,7 +191,18 @@ class SaleOrder(models.Model):
                     collected[0].order_id.contract_number,
                 )
             )
-        result = super().action_contract_cancel()
+        return super()._wsv_check_cancel(reason)
+
+    def _wsv_started(self):
+        return self.filtered(lambda o: any(o.order_line.mapped("qty_delivered")) or o.invoice_ids)
+
+    def _wsv_cancel_reason(self, reason):
+        return ((reason if reason is not None else self.cancel_reason) or "").strip()
+
+    def _wsv_contract_cancel(self, reason=None):
+        for order in self._wsv_started():
+            order._wsv_system().cancel_reason = order._wsv_cancel_reason(reason)
+        result = super()._wsv_contract_cancel(reason)
         self.installment_ids.sudo().write({"void": True})
         return result
 

@@ -9,6 +9,7 @@ from odoo.addons.wsv_contract.lib import milestones as milestone_rules
 from odoo.addons.wsv_contract.models.workflow import check_state
 from odoo.addons.wsv_contract.models.wsv_review_rule import FIGURE_GROUPS
 from odoo.addons.wsv_crm_customer.models.i18n import lang_env
+from odoo.addons.wsv_crm_customer.models.identity import identity_check, identity_checked
 from odoo.addons.wsv_crm_customer.models.res_config_settings import get_setting
 
 from ..lib import release
@@ -273,6 +274,7 @@ class WsvDeliveryRequest(models.Model):
                 request.sudo().write({"failed_detail": False})
         return True
 
+    @identity_checked
     def action_override(self):
         """An authorised role releases a blocked request anyway, with a reason."""
         if not any(self.env.user.has_group(group) for group in OVERRIDE_GROUPS.split(",")):
@@ -286,6 +288,11 @@ class WsvDeliveryRequest(models.Model):
             raise UserError(
                 lang_env(self.env)._("Override Reason: give the reason for the override.")
             )
+        # releasing goods against the credit rules is a decision with money at stake: the
+        # user's password again (identity check)
+        window = identity_check(self, "action_override")
+        if window:
+            return window
         self._set({"state": "released", "override_user_id": self.env.user.id})
         return True
 

@@ -8,6 +8,7 @@ from odoo.tools import SQL
 
 from odoo.addons.wsv_contract.models.wsv_contract_milestone import TRIGGER_NAMES
 from odoo.addons.wsv_crm_customer.models.i18n import lang_env
+from odoo.addons.wsv_crm_customer.models.identity import identity_check, identity_checked
 from odoo.addons.wsv_crm_customer.models.res_config_settings import get_setting
 
 from ..lib import aging
@@ -174,13 +175,43 @@ class WsvReceivableInstallment(models.Model):
 
     def write(self, vals):
         vals = self._wsv_check_write(vals)
-        if vals.get("disposition") == "write_off" and not self.env.user.has_group(FINANCE):
+        if vals.get("disposition") == "write_off" and not self._wsv_trusted():
+            self._wsv_check_write_off()
+            raise UserError(
+                lang_env(self.env)._(
+                    "Disposition: a bad-debt write-off is recorded with the Write Off button, "
+                    "which asks for your password."
+                )
+            )
+        return super().write(vals)
+
+    def _wsv_check_write_off(self):
+        if not self.env.user.has_group(FINANCE):
             raise UserError(
                 lang_env(self.env)._(
                     "Disposition: only finance may write a receivable off as bad debt."
                 )
             )
-        return super().write(vals)
+
+    @identity_checked
+    def action_write_off(self):
+        """Finance writes the installments off as bad debt, with the reason in the disposition
+        note; money written off is money given up, so the password is asked again."""
+        self._wsv_check_write_off()
+        if any(not (item.disposition_note or "").strip() for item in self):
+            raise UserError(
+                lang_env(self.env)._("Disposition Note: say why the receivable is written off.")
+            )
+        window = identity_check(self, "action_write_off")
+        if window:
+            return window
+        self._wsv_system().write({"disposition": "write_off"})
+        for item in self:
+            # a note in the chatter, as the system logs one (no mail goes out)
+            item._message_log(
+                body=lang_env(self.env)._("Written off as bad debt: %s", item.disposition_note)
+            )
+        return True
 
     # ------------------------------------------------------------ collections
     def _lock(self):

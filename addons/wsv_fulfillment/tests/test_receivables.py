@@ -295,7 +295,14 @@ class TestCollections(FulfillmentCase):
         advance.with_user(self.sales_a1).write(
             {"disposition": "collection", "disposition_note": "已发催款函"}
         )
-        advance.with_user(self.finance).disposition = "write_off"
+        # finance too: by the button, which asks for the password again
+        with self.refused("Write Off button"):
+            advance.with_user(self.finance).disposition = "write_off"
+        with self.refused("only finance"):
+            advance.with_user(self.sales_a1).action_write_off()
+        advance.with_user(self.finance).disposition_note = "破产清算，无法收回"
+        # (no web request here: the password check is the web client's, tested over HTTP)
+        self.assertIs(advance.with_user(self.finance).action_write_off(), True)
         self.assertEqual(advance.disposition, "write_off")
 
     def test_salesperson_sees_only_their_own_installments(self):

@@ -114,12 +114,12 @@ class SaleOrder(models.Model):
             if sending.state != "sent":
                 sending._enqueue()
 
-    def action_contract_cancel(self, *args, **kwargs):
+    def _wsv_contract_cancel(self, reason=None):
         # wait for a job sending one of them: its order in SAP is then known, and the job
         # that starts after this sees the contract cancelled
         for sending in self.sudo().sap_sending_ids:
             sending._lock(wait=True)
-        result = super().action_contract_cancel(*args, **kwargs)
+        result = super()._wsv_contract_cancel(reason)
         for order in self.sudo():
             for sending in order.sap_sending_ids:
                 if sending.state == "sent":
